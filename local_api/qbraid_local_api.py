@@ -1,0 +1,303 @@
+"""A local, qBraid-compatible API server for tests, demos and benchmarks.
+
+Standard library only, so it runs with any Python 3.9+ and needs no install.
+It answers the routes the extension uses (``GET /api/identity``), handles CORS
+preflight the way a real API behind an allow-list does, can redirect to a
+second origin (a second listener that records what reached it) and injects
+faults on request: a test or a benchmark drives it through ``/_control/*``.
+
+Run ``python3 local_api/qbraid_local_api.py --help``. On start it prints one
+JSON line with the ports it listens on, then serves until killed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+#: Request headers a browser may send cross-origin (answered in preflight).
+ALLOWED_HEADERS = ("content-type", "email", "api-key", "refresh-token", "id-token", "x-api-key")
+ALLOWED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+#: Demo accounts: api key -> email. The demo key is documented in the README.
+DEFAULT_ACCOUNTS = {"demo-api-key": "demo@example.com"}
+DEFAULT_ID_TOKENS = {"demo-id-token": "demo@example.com"}
+DEFAULT_REFRESH_TOKENS = {"demo-refresh-token": "demo@example.com"}
+
+
+class State:
+    """What the server has seen and what it has been told to do."""
+
+    def __init__(self, origins: list[str]) -> None:
+        self.lock = threading.Lock()
+        self.origins = set(origins)
+        self.records: list[dict] = []
+        self.faults: list[dict] = []
+        self.record_requests = True
+        self.accounts = dict(DEFAULT_ACCOUNTS)
+        self.id_tokens = dict(DEFAULT_ID_TOKENS)
+        self.refresh_tokens = dict(DEFAULT_REFRESH_TOKENS)
+        self.other_port = 0
+
+    def record(self, entry: dict) -> None:
+        if not self.record_requests:
+            return
+        with self.lock:
+            self.records.append(entry)
+
+    def take_fault(self, method: str, path: str) -> dict | None:
+        """Return the first queued fault matching this request, using up one of its times."""
+        with self.lock:
+            for fault in self.faults:
+                if fault.get("method") and fault["method"].upper() != method:
+                    continue
+                if fault.get("path") and fault["path"] != path:
+                    continue
+                fault["times"] = fault.get("times", 1) - 1
+                if fault["times"] <= 0:
+                    self.faults.remove(fault)
+                return dict(fault)
+        return None
+
+
+class Handler(BaseHTTPRequestHandler):
+    """Answers both listeners; ``server.role`` says which one it is."""
+
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in one segment instead of waiting on delayed ACKs.
+    disable_nagle_algorithm = True
+    server_version = "qbraid-local-api/1"
+
+    # -- plumbing -------------------------------------------------------------------------
+    @property
+    def state(self) -> State:
+        return self.server.state  # type: ignore[attr-defined]
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002
+        if self.server.verbose:  # type: ignore[attr-defined]
+            super().log_message(format, *args)
+
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _cors_headers(self) -> dict:
+        origin = self.headers.get("Origin")
+        if origin and origin in self.state.origins:
+            return {
+                "Access-Control-Allow-Origin": origin,
+                "Access-Control-Expose-Headers": "Retry-After",
+                "Vary": "Origin",
+            }
+        return {}
+
+    def _send(self, status: int, payload=None, headers: dict | None = None, raw: bytes | None = None) -> None:
+        body = raw if raw is not None else (b"" if payload is None else json.dumps(payload).encode())
+        self.send_response(status)
+        all_headers = {**self._cors_headers(), **(headers or {})}
+        if body or payload is not None:
+            all_headers.setdefault("Content-Type", "application/json")
+        for name, value in all_headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _reset(self) -> None:
+        """Drop the connection without an answer (RST, not a clean FIN)."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        self.close_connection = True
+        self.connection.close()
+
+    # -- dispatch -------------------------------------------------------------------------
+    def _handle(self) -> None:
+        url = urlsplit(self.path)
+        body = self._body()
+        self.state.record(
+            {
+                "server": self.server.role,  # type: ignore[attr-defined]
+                "method": self.command,
+                "path": url.path,
+                "query": url.query,
+                "headers": {k.lower(): v for k, v in self.headers.items()},
+                "time": time.time(),
+            }
+        )
+        if url.path.startswith("/_control/"):
+            return self._control(url.path, body)
+        if self.server.role == "other":  # type: ignore[attr-defined]
+            return self._send(200, {"server": "other", "path": url.path})
+        if self.command == "OPTIONS" and self.headers.get("Access-Control-Request-Method"):
+            return self._preflight()
+        fault = self.state.take_fault(self.command, url.path)
+        if fault and self._inject(fault):
+            return
+        self._route(url, body)
+
+    def _inject(self, fault: dict) -> bool:
+        """Apply a fault; return True when the request was answered (or dropped) by it."""
+        kind = fault.get("kind")
+        if kind == "delay":
+            time.sleep(fault.get("ms", 0) / 1000)
+            return False
+        if kind == "reset":
+            self._reset()
+            return True
+        if kind == "reset-mid-body":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b'{"partial": ')
+            self.wfile.flush()
+            self._reset()
+            return True
+        if kind == "status":
+            status = int(fault.get("status", 500))
+            headers = {}
+            if "retry_after" in fault:
+                headers["Retry-After"] = str(fault["retry_after"])
+            self._send(status, {"error": {"message": f"injected {status}", "code": f"injected_{status}"}}, headers)
+            return True
+        return False
+
+    def _preflight(self) -> None:
+        origin = self.headers.get("Origin")
+        requested = [
+            h.strip().lower()
+            for h in (self.headers.get("Access-Control-Request-Headers") or "").split(",")
+            if h.strip()
+        ]
+        method = (self.headers.get("Access-Control-Request-Method") or "").upper()
+        refused = [h for h in requested if h not in ALLOWED_HEADERS]
+        if origin not in self.state.origins or refused or method not in ALLOWED_METHODS:
+            # No CORS headers: the browser turns this into a network error, as a real API would.
+            return self._send(403, {"error": {"message": "preflight refused", "code": "cors", "headers": refused}})
+        self._send(
+            204,
+            headers={
+                "Access-Control-Allow-Methods": ", ".join(ALLOWED_METHODS),
+                "Access-Control-Allow-Headers": ", ".join(ALLOWED_HEADERS),
+                "Access-Control-Max-Age": "600",
+            },
+        )
+
+    # -- the API --------------------------------------------------------------------------
+    def _who(self) -> str | None:
+        key = self.headers.get("api-key") or self.headers.get("x-api-key")
+        if key:
+            return self.state.accounts.get(key)
+        refresh = self.headers.get("refresh-token")
+        if refresh:
+            return self.state.refresh_tokens.get(refresh)
+        token = self.headers.get("id-token")
+        if token:
+            return self.state.id_tokens.get(token)
+        return None
+
+    def _route(self, url, body: bytes) -> None:
+        path = url.path
+        query = parse_qs(url.query)
+        if path == "/api/identity":
+            email = self._who()
+            if email is None:
+                key = self.headers.get("api-key") or ""
+                # Echo the key as some APIs do: clients must redact it from their errors.
+                message = f"API key '{key}' is not valid" if key else "Missing or invalid credentials"
+                return self._send(401, {"error": {"message": message, "code": "unauthorized"}})
+            return self._send(200, {"email": email, "_id": email.split("@")[0], "role": "user"})
+        if path == "/api/users/context":
+            email = self._who()
+            if email is None:
+                return self._send(401, {"error": {"message": "Missing or invalid credentials", "code": "unauthorized"}})
+            return self._send(200, {"success": True, "data": {"user": {"email": email}, "organizations": []}})
+        if path == "/api/echo":
+            try:
+                parsed = json.loads(body) if body else None
+            except ValueError:
+                parsed = body.decode(errors="replace")
+            return self._send(200, {"method": self.command, "query": query, "body": parsed})
+        if path == "/api/empty":
+            return self._send(204)
+        if path == "/api/text":
+            return self._send(200, raw=b"plain text, not JSON", headers={"Content-Type": "text/plain"})
+        if path == "/api/error":
+            return self._send(int(query.get("status", ["400"])[0]), raw=b"something broke")
+        if path == "/api/redirect":
+            status = int(query.get("status", ["302"])[0])
+            if query.get("to", ["other"])[0] == "same":
+                target = "/api/identity"
+            else:
+                target = f"http://127.0.0.1:{self.state.other_port}/collect"
+            return self._send(status, headers={"Location": target})
+        if self.command == "OPTIONS":
+            return self._send(204, headers={"Allow": ", ".join(ALLOWED_METHODS)})
+        self._send(404, {"error": {"message": f"no route {path}", "code": "not_found"}})
+
+    def _control(self, path: str, body: bytes) -> None:
+        data = json.loads(body) if body else {}
+        state = self.state
+        if path == "/_control/health":
+            return self._send(200, {"ok": True})
+        if path == "/_control/requests":
+            with state.lock:
+                return self._send(200, list(state.records))
+        if path == "/_control/reset":
+            with state.lock:
+                state.records.clear()
+                state.faults.clear()
+            return self._send(200, {"ok": True})
+        if path == "/_control/faults":
+            with state.lock:
+                state.faults.extend(data.get("faults", []))
+            return self._send(200, {"ok": True})
+        if path == "/_control/record":
+            state.record_requests = bool(data.get("enabled", True))
+            return self._send(200, {"ok": True})
+        self._send(404, {"error": {"message": "no such control", "code": "not_found"}})
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
+
+
+def make_server(host: str, port: int, role: str, state: State, verbose: bool) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    server.role = role  # type: ignore[attr-defined]
+    server.state = state  # type: ignore[attr-defined]
+    server.verbose = verbose  # type: ignore[attr-defined]
+    return server
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="API port (0 picks a free one)")
+    parser.add_argument("--other-port", type=int, default=0, help="port of the second origin")
+    parser.add_argument(
+        "--allow-origin", action="append", default=[], help="origin allowed by CORS (repeatable)"
+    )
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args(argv)
+
+    state = State(args.allow_origin)
+    api = make_server(args.host, args.port, "api", state, args.verbose)
+    other = make_server(args.host, args.other_port, "other", state, args.verbose)
+    state.other_port = other.server_address[1]
+    for server in (api, other):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(json.dumps({"port": api.server_address[1], "other_port": state.other_port}), flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

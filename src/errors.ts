@@ -1,0 +1,86 @@
+import { redact } from './redact';
+
+/**
+ * What an error was created with.
+ */
+export interface IQbraidErrorOptions {
+  /** HTTP status of the answer; 0 when there was none. */
+  status?: number;
+  /** A machine-readable code: the API's `error.code`, or one of ours. */
+  code?: string | null;
+  /** How many attempts were made before giving up. */
+  attempts?: number;
+  /** The underlying error. */
+  cause?: unknown;
+  /** Values to redact from the message (every credential of the session). */
+  secrets?: Iterable<string | null | undefined>;
+}
+
+/**
+ * An error talking to the qBraid API (the SDK's `ApiError`/`RequestsApiError`).
+ * The message never contains a credential of the session that raised it.
+ */
+export class QbraidApiError extends Error {
+  /**
+   * Create an error; `message` is redacted with `options.secrets`.
+   */
+  constructor(message: string, options: IQbraidErrorOptions = {}) {
+    super(redact(message, options.secrets ?? []));
+    this.name = new.target.name;
+    this.status = options.status ?? 0;
+    this.code = options.code ?? null;
+    this.attempts = options.attempts ?? 1;
+    if (options.cause !== undefined) {
+      // Kept off the enumerable properties so a JSON dump of the error stays clean.
+      Object.defineProperty(this, 'cause', {
+        value: options.cause,
+        enumerable: false
+      });
+    }
+  }
+
+  /** HTTP status of the answer; 0 when no answer arrived. */
+  readonly status: number;
+  /** The API's `error.code`, or one of ours (`network`, `timeout`, ...). */
+  readonly code: string | null;
+  /** Attempts made, retries included. */
+  readonly attempts: number;
+}
+
+/**
+ * The API refused the credentials (401/403), or they belong to another user.
+ */
+export class AuthError extends QbraidApiError {}
+
+/**
+ * The session is misconfigured or closed, or a config value cannot be used.
+ */
+export class ConfigError extends QbraidApiError {}
+
+/**
+ * No usable answer arrived: connection refused or reset, timeout, CORS refusal.
+ */
+export class QbraidNetworkError extends QbraidApiError {
+  /**
+   * Create a network error of the given kind.
+   */
+  constructor(
+    message: string,
+    kind: QbraidNetworkError.Kind,
+    options: IQbraidErrorOptions = {}
+  ) {
+    super(message, { code: kind, ...options });
+    this.kind = kind;
+  }
+
+  /** `connect`: nothing was sent; `read`: it may have reached the server; `timeout`. */
+  readonly kind: QbraidNetworkError.Kind;
+}
+
+/**
+ * A namespace for QbraidNetworkError statics.
+ */
+export namespace QbraidNetworkError {
+  /** How the request failed. */
+  export type Kind = 'connect' | 'read' | 'timeout';
+}

@@ -1,0 +1,195 @@
+/*
+ * The public surface other extensions import: the IQbraidSession token and its
+ * interfaces. Keep this module light (types, one Token) so depending on it costs
+ * a consumer nothing at load time.
+ */
+import { Token } from '@lumino/coreutils';
+import type { ISignal } from '@lumino/signaling';
+
+/**
+ * The keys of the `[default]` section of `~/.qbraid/qbraidrc` that the session
+ * reads and writes, spelled as the Python qBraid SDK spells them.
+ */
+export type QbraidConfigKey =
+  | 'email'
+  | 'api-key'
+  | 'refresh-token'
+  | 'id-token'
+  | 'url';
+
+/**
+ * Credentials and the API location. `undefined` leaves a value as it is in an
+ * update; `null` or `''` clears it so it falls back to the config store, the
+ * environment and then the default.
+ */
+export interface IQbraidCredentials {
+  /** qBraid / JupyterHub user email (header `email`). */
+  userEmail?: string | null;
+  /** qBraid API key (header `api-key`). */
+  apiKey?: string | null;
+  /** qBraid refresh token (header `refresh-token`). */
+  refreshToken?: string | null;
+  /** qBraid id token (header `id-token`, sent only without a refresh token). */
+  idToken?: string | null;
+  /** Base URL of the API, e.g. `https://api.qbraid.com/api`. */
+  baseUrl?: string | null;
+}
+
+/**
+ * Retry and timeout behaviour, with the Python SDK's defaults.
+ */
+export interface IQbraidRetryOptions {
+  /** Upper bound of all retries of one request (default 5). */
+  retriesTotal?: number;
+  /** Upper bound of retries after connection errors (default 3). */
+  retriesConnect?: number;
+  /** Seconds; retry n waits `backoffFactor * 2 ** (n - 1)`, none before the first (default 0.5). */
+  backoffFactor?: number;
+  /** Milliseconds one attempt may take; 0 means no limit (default 0). */
+  timeout?: number;
+}
+
+/**
+ * Options of one request.
+ */
+export interface IQbraidRequestInit {
+  /** Headers merged over the session's headers for this call only. */
+  headers?: Record<string, string>;
+  /** A value sent as a JSON body (sets `Content-Type: application/json`). */
+  json?: unknown;
+  /** A raw body, when `json` is not used. */
+  body?: string | null;
+  /** Query parameters appended to the URL; `undefined` values are left out. */
+  params?: Record<string, string | number | boolean | undefined>;
+  /** Cancels the request, including any wait between retries. */
+  signal?: AbortSignal;
+  /** Milliseconds each attempt may take; overrides the session's `timeout`. */
+  timeout?: number;
+}
+
+/**
+ * The user the API says the credentials belong to (`GET /identity`).
+ */
+export interface IQbraidIdentity {
+  email: string;
+  [key: string]: unknown;
+}
+
+/**
+ * Where credentials come from when they are not given directly: the
+ * counterpart of the SDK's qbraidrc reader. Reads are synchronous snapshots
+ * (like `configparser` on an already loaded file); writes are merged.
+ */
+export interface IQbraidConfigStore {
+  /** The stored value of a key, or `null`/`undefined` when there is none. */
+  get(name: QbraidConfigKey): string | null | undefined;
+  /** Merge values into the store; `null` removes a key. Other keys are kept. */
+  save(values: Partial<Record<QbraidConfigKey, string | null>>): Promise<void>;
+  /** Emitted when the stored values change from outside the session. */
+  readonly changed?: ISignal<IQbraidConfigStore, void>;
+}
+
+/**
+ * One authenticated session to the qBraid API, the browser counterpart of the
+ * Python `qbraid.api.QbraidSession`. Every plugin that requires
+ * `IQbraidSession` receives the same instance.
+ */
+export interface IQbraidSession {
+  /** The user email sent as the `email` header, or `null`. */
+  readonly userEmail: string | null;
+  /** The API key sent as the `api-key` header, or `null`. */
+  readonly apiKey: string | null;
+  /** The refresh token sent as the `refresh-token` header, or `null`. */
+  readonly refreshToken: string | null;
+  /** The id token sent as the `id-token` header, or `null`. */
+  readonly idToken: string | null;
+  /** The resolved base URL, without a trailing slash. */
+  readonly baseUrl: string;
+  /** The credential headers sent with every request (a copy). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Resolves once the initial configuration (e.g. user settings) is applied. */
+  readonly ready: Promise<void>;
+  /** Whether `close()` was called. */
+  readonly isClosed: boolean;
+  /** Emitted when credentials or the base URL change. */
+  readonly changed: ISignal<IQbraidSession, IQbraidSession.IChangedArgs>;
+
+  /**
+   * Send a request to `path` (relative to the base URL, or an absolute URL on
+   * the same origin) and resolve with the parsed JSON body (`null` when empty).
+   *
+   * Rejects with `QbraidApiError` (or its `AuthError`/`ConfigError` kinds).
+   */
+  request<T = unknown>(
+    method: string,
+    path: string,
+    init?: IQbraidRequestInit
+  ): Promise<T>;
+  /** Sends a GET request. */
+  get<T = unknown>(path: string, init?: IQbraidRequestInit): Promise<T>;
+  /** Sends a HEAD request (resolves with `null`). */
+  head(path: string, init?: IQbraidRequestInit): Promise<null>;
+  /** Sends an OPTIONS request. */
+  options<T = unknown>(path: string, init?: IQbraidRequestInit): Promise<T>;
+  /** Sends a DELETE request. */
+  delete<T = unknown>(path: string, init?: IQbraidRequestInit): Promise<T>;
+  /** Sends a POST request with `json` as the body. */
+  post<T = unknown>(
+    path: string,
+    json?: unknown,
+    init?: IQbraidRequestInit
+  ): Promise<T>;
+  /** Sends a PUT request with `json` as the body. */
+  put<T = unknown>(
+    path: string,
+    json?: unknown,
+    init?: IQbraidRequestInit
+  ): Promise<T>;
+  /** Sends a PATCH request with `json` as the body. */
+  patch<T = unknown>(
+    path: string,
+    json?: unknown,
+    init?: IQbraidRequestInit
+  ): Promise<T>;
+
+  /**
+   * Check the credentials with `GET /identity`. Fills `userEmail` when none was
+   * set; rejects with `AuthError` when the API refuses the credentials or the
+   * key belongs to another user than the configured email.
+   */
+  verify(init?: IQbraidRequestInit): Promise<IQbraidIdentity>;
+  /** The config store's value of `name` (the SDK's `get_config_variable`). */
+  getConfigVariable(name: QbraidConfigKey): string | null;
+  /**
+   * Write credentials to the config store (the SDK's `save_config`); values
+   * not given are taken from the session. Rejects with `ConfigError`.
+   */
+  saveConfig(values?: IQbraidCredentials): Promise<void>;
+  /** Reconfigure the session live; emits `changed` when something changed. */
+  update(values: IQbraidCredentials & IQbraidRetryOptions): void;
+  /** Abort requests in flight; later requests reject with a `ConfigError`. */
+  close(): void;
+}
+
+/**
+ * A namespace for IQbraidSession statics.
+ */
+export namespace IQbraidSession {
+  /**
+   * What changed in a `changed` emission.
+   */
+  export interface IChangedArgs {
+    /** The names of the properties whose value changed. */
+    readonly changed: ReadonlyArray<
+      'userEmail' | 'apiKey' | 'refreshToken' | 'idToken' | 'baseUrl'
+    >;
+  }
+}
+
+/**
+ * The DI token of the shared qBraid session.
+ */
+export const IQbraidSession = new Token<IQbraidSession>(
+  'jupyterlab-qbraid-session:IQbraidSession',
+  'One authenticated, retrying session to the qBraid API, shared by every plugin.'
+);

@@ -1,0 +1,248 @@
+import { ServerConnection } from '@jupyterlab/services';
+import { QbraidApiError } from './errors';
+
+/**
+ * Headers that carry qBraid credentials. None of them may reach another origin.
+ */
+export const CREDENTIAL_HEADERS: ReadonlyArray<string> = [
+  'email',
+  'api-key',
+  'x-api-key',
+  'refresh-token',
+  'id-token',
+  'authorization'
+];
+
+/**
+ * One request as the transport sends it.
+ */
+export interface ITransportRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string | null;
+  signal?: AbortSignal;
+}
+
+/**
+ * How a request failed before any answer arrived.
+ */
+export class TransportError extends Error {
+  /**
+   * Create a transport error.
+   */
+  constructor(
+    message: string,
+    readonly kind: 'connect' | 'read',
+    options?: { cause?: unknown }
+  ) {
+    super(message, options);
+    this.name = 'TransportError';
+  }
+}
+
+/**
+ * Options of a transport.
+ */
+export interface IQbraidTransportOptions {
+  /** The real fetch; the global one by default (resolved at call time). */
+  fetch?: typeof fetch;
+  /** Redirects followed before giving up (requests' default: 30). */
+  maxRedirects?: number;
+}
+
+/**
+ * Sends requests to an external API through `ServerConnection.makeRequest`,
+ * without what `makeRequest` adds for the Jupyter server:
+ *
+ * - settings carry no token, and the fetch strips any `Authorization: token`
+ *   and `X-XSRFToken` header before the request leaves;
+ * - cookies are never sent (`credentials: 'omit'`) and `no-cache` replaces
+ *   `no-store` so no cache-busting query parameter reaches the API;
+ * - redirects are followed by hand (`redirect: 'manual'`) so credential headers
+ *   are dropped when a redirect leaves the origin (the SDK's `should_strip_auth`).
+ *   A browser hides the target of a redirect (`opaqueredirect`): that answer is
+ *   an error instead of a blind follow.
+ */
+export class QbraidTransport {
+  /**
+   * Create a transport.
+   */
+  constructor(options: IQbraidTransportOptions = {}) {
+    this._fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this._maxRedirects = options.maxRedirects ?? 30;
+  }
+
+  /**
+   * Send a request, following redirects; resolves with the final answer,
+   * rejects with `TransportError` when no answer arrived.
+   */
+  async send(request: ITransportRequest): Promise<Response> {
+    let { method, url, body } = request;
+    const headers = { ...request.headers };
+    for (let hop = 0; ; hop++) {
+      const response = await this._sendOnce(url, {
+        method,
+        headers,
+        body: body ?? undefined,
+        signal: request.signal,
+        redirect: 'manual'
+      });
+      if (response.type === 'opaqueredirect') {
+        throw new QbraidApiError(
+          `The qBraid API at ${new URL(url).origin} answered with a redirect that the browser hides; ` +
+            'it was not followed, so no credential could reach another host. Check the base URL ' +
+            '(https, and the path ending in /api).',
+          { code: 'redirect_hidden' }
+        );
+      }
+      const location = response.headers.get('Location');
+      if (!Private.REDIRECT_STATUSES.has(response.status) || !location) {
+        return response;
+      }
+      await response.body?.cancel();
+      if (hop >= this._maxRedirects) {
+        throw new QbraidApiError(
+          `Exceeded ${this._maxRedirects} redirects.`,
+          { status: response.status, code: 'too_many_redirects' }
+        );
+      }
+      const next = new URL(location, url);
+      if (next.origin !== new URL(url).origin) {
+        for (const name of Object.keys(headers)) {
+          if (CREDENTIAL_HEADERS.includes(name.toLowerCase())) {
+            delete headers[name];
+          }
+        }
+      }
+      if (Private.becomesGet(response.status, method)) {
+        method = 'GET';
+        body = null;
+        for (const name of Object.keys(headers)) {
+          if (name.toLowerCase() === 'content-type') {
+            delete headers[name];
+          }
+        }
+      }
+      url = next.href;
+    }
+  }
+
+  private async _sendOnce(url: string, init: RequestInit): Promise<Response> {
+    let failure: unknown;
+    const settings = ServerConnection.makeSettings({
+      baseUrl: new URL(url).origin + '/',
+      token: '',
+      appendToken: false,
+      init: { cache: 'no-cache', credentials: 'omit' },
+      fetch: (input, fetchInit) => {
+        const outgoing = Private.withoutJupyterSecrets(
+          new Request(input as RequestInfo, fetchInit)
+        );
+        return this._fetch.call(null, outgoing).catch(error => {
+          failure = error;
+          throw error;
+        });
+      }
+    });
+    try {
+      return await ServerConnection.makeRequest(url, init, settings);
+    } catch (error) {
+      if (error instanceof ServerConnection.NetworkError) {
+        // makeRequest keeps only the message; the cause tells a refused connection apart.
+        const original = failure ?? error;
+        throw new TransportError(
+          Private.describe(original),
+          Private.isConnectError(original) ? 'connect' : 'read',
+          { cause: original }
+        );
+      }
+      // Thrown before anything was sent (e.g. a header value fetch refuses).
+      throw new QbraidApiError(
+        `The request could not be sent: ${(error as Error).message}`,
+        { code: 'invalid_request', cause: error }
+      );
+    }
+  }
+
+  private readonly _fetch: typeof fetch;
+  private readonly _maxRedirects: number;
+}
+
+namespace Private {
+  export const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+  /**
+   * Error codes (Node/undici) that mean no connection was made.
+   */
+  const CONNECT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'UND_ERR_CONNECT_TIMEOUT'
+  ]);
+
+  /**
+   * The method after a redirect, as browsers and requests' `rebuild_method` do.
+   */
+  export function becomesGet(status: number, method: string): boolean {
+    const verb = method.toUpperCase();
+    return (
+      (status === 303 && verb !== 'HEAD') ||
+      ((status === 301 || status === 302) && verb === 'POST')
+    );
+  }
+
+  /**
+   * A copy of `request` without the Jupyter token and the XSRF header, which
+   * `makeRequest` adds for the Jupyter server whatever the destination.
+   */
+  export function withoutJupyterSecrets(request: Request): Request {
+    const headers = new Headers(request.headers);
+    headers.delete('X-XSRFToken');
+    const authorization = headers.get('Authorization');
+    if (authorization !== null) {
+      const kept = authorization
+        .split(',')
+        .map(part => part.trim())
+        .filter(part => part && !/^token\s/i.test(part));
+      if (kept.length) {
+        headers.set('Authorization', kept.join(', '));
+      } else {
+        headers.delete('Authorization');
+      }
+    }
+    return new Request(request, { headers });
+  }
+
+  /**
+   * The chain of causes of an error, outermost first.
+   */
+  function causes(error: unknown): unknown[] {
+    const chain: unknown[] = [];
+    let current = error;
+    while (current && chain.length < 5 && !chain.includes(current)) {
+      chain.push(current);
+      current = (current as { cause?: unknown }).cause;
+    }
+    return chain;
+  }
+
+  export function isConnectError(error: unknown): boolean {
+    return causes(error).some(e =>
+      CONNECT_CODES.has(String((e as { code?: unknown }).code))
+    );
+  }
+
+  export function describe(error: unknown): string {
+    return causes(error)
+      .map(e => {
+        const code = (e as { code?: unknown }).code;
+        const message = (e as { message?: unknown }).message ?? String(e);
+        return code ? `${String(message)} (${String(code)})` : String(message);
+      })
+      .join(': ');
+  }
+}

@@ -1,0 +1,79 @@
+import { ConfigError } from './errors';
+
+/**
+ * The public qBraid API, used when neither an argument nor the config names one.
+ */
+export const DEFAULT_BASE_URL = 'https://api.qbraid.com/api';
+
+/**
+ * Hosts to which plain `http` is allowed (a local API for tests and demos).
+ */
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Check a base URL and return it without a trailing slash.
+ *
+ * Only `https` is accepted, and `http` for localhost/127.0.0.1/[::1]: the
+ * session sends credentials to this address.
+ */
+export function normalizeBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new ConfigError(
+      `The qBraid base URL "${value}" is not an absolute URL (expected e.g. ${DEFAULT_BASE_URL}).`,
+      { code: 'invalid_base_url' }
+    );
+  }
+  const local = LOCAL_HOSTS.has(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+    throw new ConfigError(
+      `The qBraid base URL must use https (plain http only for localhost), got "${url.protocol}//${url.host}".`,
+      { code: 'invalid_base_url' }
+    );
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ConfigError(
+      'The qBraid base URL may not carry user info, a query or a fragment.',
+      { code: 'invalid_base_url' }
+    );
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * Join a base URL and a path the way qbraid-core does
+ * (`urljoin(base.rstrip('/') + '/', path.lstrip('/'))`): no doubled slashes.
+ * An absolute `path` is accepted only under `base`, so credentials cannot be
+ * sent to another address through a path.
+ */
+export function joinUrl(
+  base: string,
+  path: string,
+  params?: Record<string, string | number | boolean | undefined>
+): string {
+  let url: string;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(path)) {
+    if (path !== base && !path.startsWith(base + '/')) {
+      throw new ConfigError(
+        `Refusing to send qBraid credentials to "${new URL(path).origin}": only URLs under ${base} are allowed.`,
+        { code: 'foreign_url' }
+      );
+    }
+    url = path;
+  } else {
+    url = base.replace(/\/+$/, '') + '/' + path.replace(/^\/+/, '');
+  }
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params ?? {})) {
+    if (value !== undefined) {
+      query.append(key, String(value));
+    }
+  }
+  const search = query.toString();
+  if (search) {
+    url += (url.includes('?') ? '&' : '?') + search;
+  }
+  return url;
+}
