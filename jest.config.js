@@ -39,6 +39,7 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       testEnvironment: 'node',
+      setupFiles: [],
       testRegex: 'src/__tests__/integration/.*\\.spec\\.ts$'
     }
   ]

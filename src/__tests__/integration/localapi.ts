@@ -1,0 +1,109 @@
+import { ChildProcess, spawn } from 'child_process';
+import * as net from 'net';
+import * as path from 'path';
+import * as readline from 'readline';
+
+/**
+ * A request as the local API recorded it.
+ */
+export interface IRecorded {
+  server: 'api' | 'other';
+  method: string;
+  path: string;
+  query: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * A fault the local API applies to matching requests.
+ */
+export interface IFault {
+  kind: 'status' | 'reset' | 'reset-mid-body' | 'delay';
+  status?: number;
+  retry_after?: string | number;
+  ms?: number;
+  times?: number;
+  method?: string;
+  path?: string;
+}
+
+/**
+ * The local qBraid-compatible API (local_api/qbraid_local_api.py) in a child
+ * process, driven over its /_control routes.
+ */
+export class LocalApi {
+  static async start(origins: string[] = []): Promise<LocalApi> {
+    const script = path.resolve(__dirname, '../../../local_api/qbraid_local_api.py');
+    const args = [script, ...origins.flatMap(o => ['--allow-origin', o])];
+    const child = spawn(process.env.PYTHON ?? 'python3', args, {
+      stdio: ['ignore', 'pipe', 'inherit']
+    });
+    const line = await new Promise<string>((resolve, reject) => {
+      const lines = readline.createInterface({ input: child.stdout! });
+      lines.once('line', resolve);
+      child.once('exit', code => reject(new Error(`local API exited with ${code}`)));
+    });
+    const { port, other_port } = JSON.parse(line);
+    return new LocalApi(child, port, other_port);
+  }
+
+  private constructor(
+    private readonly _child: ChildProcess,
+    readonly port: number,
+    readonly otherPort: number
+  ) {}
+
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get baseUrl(): string {
+    return `${this.origin}/api`;
+  }
+
+  async reset(): Promise<void> {
+    await this._control('reset');
+  }
+
+  async inject(...faults: IFault[]): Promise<void> {
+    await this._control('faults', { faults });
+  }
+
+  async requests(): Promise<IRecorded[]> {
+    return (await fetch(`${this.origin}/_control/requests`)).json();
+  }
+
+  /** Recorded requests to the API itself, control calls left out. */
+  async apiRequests(): Promise<IRecorded[]> {
+    return (await this.requests()).filter(r => !r.path.startsWith('/_control/'));
+  }
+
+  async stop(): Promise<void> {
+    if (this._child.exitCode === null) {
+      const exited = new Promise(resolve => this._child.once('exit', resolve));
+      this._child.kill();
+      await exited;
+    }
+  }
+
+  private async _control(name: string, body: unknown = {}): Promise<void> {
+    const response = await fetch(`${this.origin}/_control/${name}`, {
+      method: 'POST',
+      body: JSON.stringify(body)
+    });
+    if (!response.ok) {
+      throw new Error(`control ${name} failed: ${response.status}`);
+    }
+  }
+}
+
+/**
+ * A local port on which nothing listens (bound, then released).
+ */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise(resolve => server.close(resolve));
+  return port;
+}
