@@ -1,9 +1,13 @@
 const jestJupyterLab = require('@jupyterlab/testing/lib/jest-config');
 
 // Project-level options only: reporters and timeouts are global in jest.
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
-const { reporters, testTimeout, coverageReporters, coverageDirectory, ...base } =
-  jestJupyterLab(__dirname);
+const {
+  reporters,
+  testTimeout,
+  coverageReporters,
+  coverageDirectory,
+  ...base
+} = jestJupyterLab(__dirname);
 
 const esModules = [
   '@codemirror',
@@ -25,7 +29,11 @@ const shared = {
 };
 
 module.exports = {
-  collectCoverageFrom: ['src/**/*.{ts,tsx}', '!src/**/*.d.ts', '!src/__tests__/**'],
+  collectCoverageFrom: [
+    'src/**/*.{ts,tsx}',
+    '!src/**/*.d.ts',
+    '!src/__tests__/**'
+  ],
   coverageReporters: ['text-summary', 'lcov'],
   coverageDirectory,
   testTimeout: 60000,

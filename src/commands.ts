@@ -40,11 +40,21 @@ export function addCheckConnectionCommand(
           trans.__('Connected to %1 as %2', session.baseUrl, identity.email),
           { autoClose: 5000 }
         );
-        return { ok: true, email: identity.email, baseUrl: session.baseUrl, error: null };
+        return {
+          ok: true,
+          email: identity.email,
+          baseUrl: session.baseUrl,
+          error: null
+        };
       } catch (error) {
         const message = (error as Error).message;
         Notification.error(trans.__('qBraid connection failed: %1', message));
-        return { ok: false, email: null, baseUrl: session.baseUrl, error: message };
+        return {
+          ok: false,
+          email: null,
+          baseUrl: session.baseUrl,
+          error: message
+        };
       }
     }
   });

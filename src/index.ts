@@ -11,7 +11,14 @@ import { QbraidSession } from './session';
 import { IQbraidSettings, sessionUpdateFromSettings } from './settings';
 import { IQbraidSession } from './tokens';
 
-export { IQbraidSession } from './tokens';
+// Consumers import from the package root, which `sharedPackages` makes one shared module.
+export * from './tokens';
+export {
+  AuthError,
+  ConfigError,
+  QbraidApiError,
+  QbraidNetworkError
+} from './errors';
 
 const PLUGIN_ID = 'jupyterlab-qbraid-session:plugin';
 
@@ -31,12 +38,16 @@ const sessionPlugin: JupyterFrontEndPlugin<IQbraidSession> = {
     registry: ISettingRegistry | null,
     translator: ITranslator | null
   ): IQbraidSession => {
-    const trans = (translator ?? nullTranslator).load('jupyterlab_qbraid_session');
+    const trans = (translator ?? nullTranslator).load(
+      'jupyterlab_qbraid_session'
+    );
     const settingsApplied = new PromiseDelegate<void>();
     const session = new QbraidSession({ ready: settingsApplied.promise });
     const apply = (settings: ISettingRegistry.ISettings) => {
       try {
-        session.update(sessionUpdateFromSettings(settings.composite as IQbraidSettings));
+        session.update(
+          sessionUpdateFromSettings(settings.composite as IQbraidSettings)
+        );
       } catch (error) {
         Notification.error(
           trans.__('qBraid settings not applied: %1', (error as Error).message)
@@ -50,7 +61,9 @@ const sessionPlugin: JupyterFrontEndPlugin<IQbraidSession> = {
           settings.changed.connect(apply);
         }
       })
-      .catch(reason => console.error('qBraid settings could not be loaded.', reason))
+      .catch(reason =>
+        console.error('qBraid settings could not be loaded.', reason)
+      )
       .then(() => settingsApplied.resolve());
     return session;
   }
@@ -71,8 +84,15 @@ const commandsPlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     translator: ITranslator | null
   ) => {
-    addCheckConnectionCommand(app.commands, session, translator ?? nullTranslator);
-    palette?.addItem({ command: 'qbraid:check-connection', category: 'qBraid' });
+    addCheckConnectionCommand(
+      app.commands,
+      session,
+      translator ?? nullTranslator
+    );
+    palette?.addItem({
+      command: 'qbraid:check-connection',
+      category: 'qBraid'
+    });
   }
 };
 

@@ -13,8 +13,7 @@ export type AttemptFailure =
  * What the policy decided after a failure.
  */
 export type RetryDecision =
-  | { retry: true; delayMs: number }
-  | { retry: false; reason: string };
+  { retry: true; delayMs: number } | { retry: false; reason: string };
 
 /**
  * Options of a retry policy; defaults are the Python SDK's.
@@ -158,7 +157,10 @@ export class RetryPolicy {
         }
         if (honoursRetryAfter) {
           retryAfterMs = this.parseRetryAfter(failure.retryAfter!);
-          if (retryAfterMs !== null && retryAfterMs > this.maxRetryAfter * 1000) {
+          if (
+            retryAfterMs !== null &&
+            retryAfterMs > this.maxRetryAfter * 1000
+          ) {
             return {
               retry: false,
               reason: `the server asked to wait ${Math.ceil(retryAfterMs / 1000)} s`

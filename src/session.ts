@@ -23,8 +23,7 @@ import { DEFAULT_BASE_URL, joinUrl, normalizeBaseUrl } from './url';
  * browser needs injected (config store, fetch, clock).
  */
 export interface IQbraidSessionOptions
-  extends IQbraidCredentials,
-    IQbraidRetryOptions {
+  extends IQbraidCredentials, IQbraidRetryOptions {
   /** Where credentials come from when not given (the qbraidrc). */
   config?: IQbraidConfigStore;
   /**
@@ -242,7 +241,8 @@ export class QbraidSession implements IQbraidSession {
       );
     }
     const identity = await this.get<IQbraidIdentity>('/identity', init);
-    const email = identity && typeof identity.email === 'string' ? identity.email : null;
+    const email =
+      identity && typeof identity.email === 'string' ? identity.email : null;
     if (!email) {
       throw new QbraidApiError(
         'The qBraid API answered /identity without an email.',
@@ -253,7 +253,11 @@ export class QbraidSession implements IQbraidSession {
     if (configured && configured.toLowerCase() !== email.toLowerCase()) {
       throw new AuthError(
         `Credential mismatch: these credentials belong to ${email}, not to the email configured for this session.`,
-        { status: 200, code: 'credential_mismatch', secrets: [this.apiKey, this.refreshToken, this.idToken] }
+        {
+          status: 200,
+          code: 'credential_mismatch',
+          secrets: [this.apiKey, this.refreshToken, this.idToken]
+        }
       );
     }
     if (!configured) {
@@ -407,7 +411,7 @@ export class QbraidSession implements IQbraidSession {
         error: new QbraidNetworkError(
           `Could not ${kind === 'connect' ? 'connect to' : 'get an answer from'} the qBraid API at ${origin} ` +
             `(${attempt} attempt${attempt > 1 ? 's' : ''}): ${detail}. In a browser this is also what a refused ` +
-            'CORS preflight looks like: the API must allow this page\'s origin and the credential headers.',
+            "CORS preflight looks like: the API must allow this page's origin and the credential headers.",
           kind,
           { attempts: attempt, cause: error, secrets }
         )
@@ -474,9 +478,12 @@ export class QbraidSession implements IQbraidSession {
   private _makePolicy(): RetryPolicy {
     const timeout = this._retry.timeout;
     if (!Number.isFinite(timeout) || timeout < 0) {
-      throw new ConfigError(`timeout must be a number of milliseconds >= 0, got ${String(timeout)}`, {
-        code: 'invalid_option'
-      });
+      throw new ConfigError(
+        `timeout must be a number of milliseconds >= 0, got ${String(timeout)}`,
+        {
+          code: 'invalid_option'
+        }
+      );
     }
     try {
       return new RetryPolicy({
@@ -487,7 +494,9 @@ export class QbraidSession implements IQbraidSession {
         now: this._now
       });
     } catch (error) {
-      throw new ConfigError((error as Error).message, { code: 'invalid_option' });
+      throw new ConfigError((error as Error).message, {
+        code: 'invalid_option'
+      });
     }
   }
 
@@ -496,7 +505,11 @@ export class QbraidSession implements IQbraidSession {
     const config = (key: QbraidConfigKey) => this._config?.get(key) || null;
     const env = (...names: string[]) =>
       names.map(name => this._env[name]).find(value => !!value) || null;
-    const pick = (name: CredentialName, fromConfig: string | null, fromEnv: string | null) =>
+    const pick = (
+      name: CredentialName,
+      fromConfig: string | null,
+      fromEnv: string | null
+    ) =>
       this._explicit[name] ||
       Private.checkCredential(name, fromConfig) ||
       Private.checkCredential(name, fromEnv) ||
@@ -739,7 +752,10 @@ namespace Private {
       const error = data?.error;
       if (error && typeof error === 'object') {
         message = typeof error.message === 'string' ? error.message : null;
-        code = error.code !== undefined && error.code !== null ? String(error.code) : null;
+        code =
+          error.code !== undefined && error.code !== null
+            ? String(error.code)
+            : null;
       } else if (typeof error === 'string') {
         message = error;
       }
@@ -749,7 +765,8 @@ namespace Private {
     } catch {
       // Not JSON: the body text is the message.
     }
-    const detail = message ?? (excerpt(text) || response.statusText || 'no details');
+    const detail =
+      message ?? (excerpt(text) || response.statusText || 'no details');
     const path = new URL(request.url).pathname;
     const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
     const full = `${request.method} ${path} failed with ${response.status}${tries}: ${detail}${code ? ` (${code})` : ''}`;

@@ -11,11 +11,7 @@ import type { ISignal } from '@lumino/signaling';
  * reads and writes, spelled as the Python qBraid SDK spells them.
  */
 export type QbraidConfigKey =
-  | 'email'
-  | 'api-key'
-  | 'refresh-token'
-  | 'id-token'
-  | 'url';
+  'email' | 'api-key' | 'refresh-token' | 'id-token' | 'url';
 
 /**
  * Credentials and the API location. `undefined` leaves a value as it is in an

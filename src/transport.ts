@@ -102,10 +102,10 @@ export class QbraidTransport {
       }
       await response.body?.cancel();
       if (hop >= this._maxRedirects) {
-        throw new QbraidApiError(
-          `Exceeded ${this._maxRedirects} redirects.`,
-          { status: response.status, code: 'too_many_redirects' }
-        );
+        throw new QbraidApiError(`Exceeded ${this._maxRedirects} redirects.`, {
+          status: response.status,
+          code: 'too_many_redirects'
+        });
       }
       const next = new URL(location, url);
       if (next.origin !== new URL(url).origin) {

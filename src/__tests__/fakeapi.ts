@@ -10,7 +10,8 @@ export interface IRecordedRequest {
   redirect: RequestRedirect;
 }
 
-export type Answer = Response | Error | ((request: IRecordedRequest) => Response | Error);
+export type Answer =
+  Response | Error | ((request: IRecordedRequest) => Response | Error);
 
 export class FakeApi {
   readonly requests: IRecordedRequest[] = [];
@@ -50,14 +51,21 @@ export class FakeApi {
     this.sleeps.push(ms);
   };
 
-  static json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  static json(
+    body: unknown,
+    status = 200,
+    headers: Record<string, string> = {}
+  ): Response {
     return new Response(JSON.stringify(body), {
       status,
       headers: { 'Content-Type': 'application/json', ...headers }
     });
   }
 
-  static status(status: number, headers: Record<string, string> = {}): Response {
+  static status(
+    status: number,
+    headers: Record<string, string> = {}
+  ): Response {
     return FakeApi.json(
       { error: { message: `status ${status}`, code: `code_${status}` } },
       status,

@@ -9,7 +9,9 @@ const status = (code: number, retryAfter?: string): AttemptFailure => ({
 describe('RetryPolicy', () => {
   it('has the SDK defaults: 5 total, 3 connect, backoff factor 0.5', () => {
     const policy = new RetryPolicy();
-    expect([policy.total, policy.connect, policy.backoffFactor]).toEqual([5, 3, 0.5]);
+    expect([policy.total, policy.connect, policy.backoffFactor]).toEqual([
+      5, 3, 0.5
+    ]);
   });
 
   it('retries every status of the seed forcelist and no other', () => {
@@ -36,7 +38,9 @@ describe('RetryPolicy', () => {
   it('bounds all retries by total', () => {
     const policy = new RetryPolicy({ total: 2 });
     expect(policy.decide('GET', [status(500)], status(500)).retry).toBe(true);
-    expect(policy.decide('GET', [status(500), status(500)], status(500))).toEqual({
+    expect(
+      policy.decide('GET', [status(500), status(500)], status(500))
+    ).toEqual({
       retry: false,
       reason: 'gave up after 3 attempts'
     });
@@ -52,7 +56,9 @@ describe('RetryPolicy', () => {
   });
 
   it('retries a POST after a connection error (nothing was sent)', () => {
-    expect(new RetryPolicy().decide('POST', [], { kind: 'connect' }).retry).toBe(true);
+    expect(
+      new RetryPolicy().decide('POST', [], { kind: 'connect' }).retry
+    ).toBe(true);
   });
 
   it('never repeats a POST or PATCH after a failure that may have reached the server', () => {
@@ -72,8 +78,14 @@ describe('RetryPolicy', () => {
 
   it('honours Retry-After in seconds on 503 and 429', () => {
     const policy = new RetryPolicy();
-    expect(policy.decide('GET', [], status(503, '7'))).toEqual({ retry: true, delayMs: 7000 });
-    expect(policy.decide('GET', [], status(429, '2'))).toEqual({ retry: true, delayMs: 2000 });
+    expect(policy.decide('GET', [], status(503, '7'))).toEqual({
+      retry: true,
+      delayMs: 7000
+    });
+    expect(policy.decide('GET', [], status(429, '2'))).toEqual({
+      retry: true,
+      delayMs: 2000
+    });
     expect(policy.decide('GET', [], status(429)).retry).toBe(false);
   });
 
@@ -86,8 +98,15 @@ describe('RetryPolicy', () => {
   });
 
   it('gives up instead of waiting longer than maxRetryAfter', () => {
-    const decision = new RetryPolicy({ maxRetryAfter: 60 }).decide('GET', [], status(503, '3600'));
-    expect(decision).toEqual({ retry: false, reason: 'the server asked to wait 3600 s' });
+    const decision = new RetryPolicy({ maxRetryAfter: 60 }).decide(
+      'GET',
+      [],
+      status(503, '3600')
+    );
+    expect(decision).toEqual({
+      retry: false,
+      reason: 'the server asked to wait 3600 s'
+    });
   });
 
   it('falls back to the backoff for an unreadable Retry-After', () => {

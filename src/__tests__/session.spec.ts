@@ -1,5 +1,10 @@
 import { MemoryConfigStore } from '../configstore';
-import { AuthError, ConfigError, QbraidApiError, QbraidNetworkError } from '../errors';
+import {
+  AuthError,
+  ConfigError,
+  QbraidApiError,
+  QbraidNetworkError
+} from '../errors';
 import { QbraidSession, IQbraidSessionOptions } from '../session';
 import { DEFAULT_BASE_URL } from '../url';
 import { FakeApi, rejection } from './fakeapi';
@@ -32,9 +37,12 @@ describe('QbraidSession', () => {
         timeout: 0
       });
       expect(session.baseUrl).toBe(DEFAULT_BASE_URL);
-      expect([session.userEmail, session.apiKey, session.refreshToken, session.idToken]).toEqual(
-        [null, null, null, null]
-      );
+      expect([
+        session.userEmail,
+        session.apiKey,
+        session.refreshToken,
+        session.idToken
+      ]).toEqual([null, null, null, null]);
       expect(session.headers).toEqual({});
     });
 
@@ -51,7 +59,12 @@ describe('QbraidSession', () => {
         QBRAID_REFRESH_TOKEN: 'env-refresh',
         QBRAID_ID_TOKEN: 'env-id'
       };
-      const fromArgs = new QbraidSession({ config, env, apiKey: 'arg-key', baseUrl: BASE });
+      const fromArgs = new QbraidSession({
+        config,
+        env,
+        apiKey: 'arg-key',
+        baseUrl: BASE
+      });
       expect(fromArgs.apiKey).toBe('arg-key');
       expect(fromArgs.baseUrl).toBe(BASE);
       expect(fromArgs.userEmail).toBe('cfg@example.com');
@@ -59,19 +72,29 @@ describe('QbraidSession', () => {
       expect(fromArgs.idToken).toBe('env-id');
 
       const fromEnv = new QbraidSession({ env });
-      expect([fromEnv.userEmail, fromEnv.apiKey, fromEnv.refreshToken]).toEqual([
-        'env@example.com',
-        'env-key',
-        'env-refresh'
-      ]);
-      expect(new QbraidSession({ env: { REFRESH: 'r1', QBRAID_REFRESH_TOKEN: 'r2' } }).refreshToken).toBe('r1');
+      expect([fromEnv.userEmail, fromEnv.apiKey, fromEnv.refreshToken]).toEqual(
+        ['env@example.com', 'env-key', 'env-refresh']
+      );
+      expect(
+        new QbraidSession({
+          env: { REFRESH: 'r1', QBRAID_REFRESH_TOKEN: 'r2' }
+        }).refreshToken
+      ).toBe('r1');
     });
 
     it('takes the base URL from the argument, then qbraidrc url, then the public default', () => {
-      const config = new MemoryConfigStore({ url: 'https://cfg.example.test/api/' });
-      expect(new QbraidSession({ config, env: {}, baseUrl: BASE }).baseUrl).toBe(BASE);
-      expect(new QbraidSession({ config, env: {} }).baseUrl).toBe('https://cfg.example.test/api');
-      expect(new QbraidSession({ env: {} }).baseUrl).toBe('https://api.qbraid.com/api');
+      const config = new MemoryConfigStore({
+        url: 'https://cfg.example.test/api/'
+      });
+      expect(
+        new QbraidSession({ config, env: {}, baseUrl: BASE }).baseUrl
+      ).toBe(BASE);
+      expect(new QbraidSession({ config, env: {} }).baseUrl).toBe(
+        'https://cfg.example.test/api'
+      );
+      expect(new QbraidSession({ env: {} }).baseUrl).toBe(
+        'https://api.qbraid.com/api'
+      );
     });
 
     it('sends credentials as the SDK headers: email, api-key, refresh-token', async () => {
@@ -98,13 +121,17 @@ describe('QbraidSession', () => {
 
     it('merges per-call headers over the session headers', async () => {
       const session = makeSession(api, { apiKey: 'k-123' });
-      await session.get('/x', { headers: { 'API-Key': 'other-key', 'X-Extra': '1' } });
+      await session.get('/x', {
+        headers: { 'API-Key': 'other-key', 'X-Extra': '1' }
+      });
       expect(api.requests[0].headers['api-key']).toBe('other-key');
       expect(api.requests[0].headers['x-extra']).toBe('1');
     });
 
     it('rejects credentials with line breaks or control characters without showing them', () => {
-      expect(() => new QbraidSession({ apiKey: 'abc\nemail: x', env: {} })).toThrow(ConfigError);
+      expect(
+        () => new QbraidSession({ apiKey: 'abc\nemail: x', env: {} })
+      ).toThrow(ConfigError);
       try {
         new QbraidSession({ apiKey: 'abc\r\n[default]', env: {} });
       } catch (error) {
@@ -114,14 +141,18 @@ describe('QbraidSession', () => {
     });
 
     it('rejects an oversized credential', () => {
-      expect(() => new QbraidSession({ apiKey: 'k'.repeat(1024 * 1024), env: {} })).toThrow(
-        /at most 8192/
-      );
+      expect(
+        () => new QbraidSession({ apiKey: 'k'.repeat(1024 * 1024), env: {} })
+      ).toThrow(/at most 8192/);
     });
 
     it('rejects an unsafe base URL', () => {
-      expect(() => new QbraidSession({ baseUrl: 'http://api.qbraid.com/api' })).toThrow(ConfigError);
-      expect(() => new QbraidSession({ baseUrl: 'javascript:alert(1)' })).toThrow(ConfigError);
+      expect(
+        () => new QbraidSession({ baseUrl: 'http://api.qbraid.com/api' })
+      ).toThrow(ConfigError);
+      expect(
+        () => new QbraidSession({ baseUrl: 'javascript:alert(1)' })
+      ).toThrow(ConfigError);
     });
   });
 
@@ -150,14 +181,20 @@ describe('QbraidSession', () => {
 
     it('refuses methods fetch cannot send, without retrying', async () => {
       const session = makeSession(api);
-      await expect(session.request('TRACE', '/x')).rejects.toMatchObject({ code: 'invalid_method' });
-      await expect(session.request('GET /x', '/x')).rejects.toBeInstanceOf(ConfigError);
+      await expect(session.request('TRACE', '/x')).rejects.toMatchObject({
+        code: 'invalid_method'
+      });
+      await expect(session.request('GET /x', '/x')).rejects.toBeInstanceOf(
+        ConfigError
+      );
       expect(api.requests).toHaveLength(0);
     });
 
     it('does not retry a request fetch refuses to build', async () => {
       const session = makeSession(api);
-      await expect(session.get('/x', { headers: { 'x-bad': 'a\u0000b' } })).rejects.toMatchObject({
+      await expect(
+        session.get('/x', { headers: { 'x-bad': 'a\u0000b' } })
+      ).rejects.toMatchObject({
         code: 'invalid_request'
       });
       expect(api.requests).toHaveLength(0);
@@ -197,11 +234,15 @@ describe('QbraidSession', () => {
 
   describe('errors', () => {
     it('raises QbraidApiError with status, code and message from {error: {message, code}}', async () => {
-      api.answers = [FakeApi.json({ error: { message: 'no such job', code: 'E42' } }, 404)];
+      api.answers = [
+        FakeApi.json({ error: { message: 'no such job', code: 'E42' } }, 404)
+      ];
       const error = await rejection(makeSession(api).get('/jobs/1'));
       expect(error).toBeInstanceOf(QbraidApiError);
       expect(error).toMatchObject({ status: 404, code: 'E42', attempts: 1 });
-      expect(error.message).toBe('GET /api/jobs/1 failed with 404: no such job (E42)');
+      expect(error.message).toBe(
+        'GET /api/jobs/1 failed with 404: no such job (E42)'
+      );
     });
 
     it('uses the body text as the message when the body is not JSON', async () => {
@@ -215,7 +256,9 @@ describe('QbraidSession', () => {
       api.answers = [FakeApi.status(401), FakeApi.status(403)];
       const session = makeSession(api);
       await expect(session.get('/identity')).rejects.toBeInstanceOf(AuthError);
-      await expect(session.get('/identity')).rejects.toMatchObject({ status: 403 });
+      await expect(session.get('/identity')).rejects.toMatchObject({
+        status: 403
+      });
     });
 
     it('redacts every credential from every message', async () => {
@@ -237,7 +280,9 @@ describe('QbraidSession', () => {
         )
       ];
       const session = makeSession(api, secrets);
-      const error = await rejection(session.get('/x', { params: { k: 'key-SECRET-1' } }));
+      const error = await rejection(
+        session.get('/x', { params: { k: 'key-SECRET-1' } })
+      );
       for (const secret of Object.values(secrets)) {
         expect(error.message).not.toContain(secret);
       }
@@ -246,16 +291,23 @@ describe('QbraidSession', () => {
     });
 
     it('redacts a per-call credential header from the message', async () => {
-      api.answers = [FakeApi.json({ error: { message: 'bad percall-key-77' } }, 400)];
-      const error = await rejection(makeSession(api)
-        .get('/x', { headers: { 'api-key': 'percall-key-77' } }));
+      api.answers = [
+        FakeApi.json({ error: { message: 'bad percall-key-77' } }, 400)
+      ];
+      const error = await rejection(
+        makeSession(api).get('/x', { headers: { 'api-key': 'percall-key-77' } })
+      );
       expect(error.message).not.toContain('percall-key-77');
     });
   });
 
   describe('retries', () => {
     it('retries forcelist statuses with the backoff of a fake clock, then succeeds', async () => {
-      api.answers = [FakeApi.status(503), FakeApi.status(502), FakeApi.status(500)];
+      api.answers = [
+        FakeApi.status(503),
+        FakeApi.status(502),
+        FakeApi.status(500)
+      ];
       await expect(makeSession(api).get('/x')).resolves.toEqual({ ok: true });
       expect(api.requests).toHaveLength(4);
       expect(api.sleeps).toEqual([0, 1000, 2000]);
@@ -263,7 +315,9 @@ describe('QbraidSession', () => {
 
     it('stops after retriesTotal retries with the last error and the attempt count', async () => {
       api.fallback = () => FakeApi.status(504);
-      const error = await rejection(makeSession(api, { retriesTotal: 2 }).get('/x'));
+      const error = await rejection(
+        makeSession(api, { retriesTotal: 2 }).get('/x')
+      );
       expect(api.requests).toHaveLength(3);
       expect(error).toMatchObject({ status: 504, attempts: 3 });
       expect(error.message).toContain('after 3 attempts');
@@ -271,7 +325,9 @@ describe('QbraidSession', () => {
 
     it('retries connection errors at most retriesConnect times', async () => {
       api.fallback = () => FakeApi.refused();
-      const error = await rejection(makeSession(api, { retriesConnect: 2 }).get('/x'));
+      const error = await rejection(
+        makeSession(api, { retriesConnect: 2 }).get('/x')
+      );
       expect(api.requests).toHaveLength(3);
       expect(error).toBeInstanceOf(QbraidNetworkError);
       expect(error).toMatchObject({ kind: 'connect', attempts: 3 });
@@ -279,7 +335,9 @@ describe('QbraidSession', () => {
 
     it('retries a POST after a refused connection', async () => {
       api.answers = [FakeApi.refused()];
-      await expect(makeSession(api).post('/jobs', { a: 1 })).resolves.toEqual({ ok: true });
+      await expect(makeSession(api).post('/jobs', { a: 1 })).resolves.toEqual({
+        ok: true
+      });
       expect(api.requests).toHaveLength(2);
     });
 
@@ -303,14 +361,19 @@ describe('QbraidSession', () => {
     });
 
     it('honours Retry-After', async () => {
-      api.answers = [FakeApi.status(503, { 'Retry-After': '3' }), FakeApi.status(429, { 'Retry-After': '1' })];
+      api.answers = [
+        FakeApi.status(503, { 'Retry-After': '3' }),
+        FakeApi.status(429, { 'Retry-After': '1' })
+      ];
       await makeSession(api).get('/x');
       expect(api.sleeps).toEqual([3000, 1000]);
     });
 
     it('does not retry client errors', async () => {
       api.answers = [FakeApi.status(400)];
-      await expect(makeSession(api).get('/x')).rejects.toMatchObject({ status: 400 });
+      await expect(makeSession(api).get('/x')).rejects.toMatchObject({
+        status: 400
+      });
       expect(api.requests).toHaveLength(1);
     });
 
@@ -322,7 +385,9 @@ describe('QbraidSession', () => {
         if (calls === 1) {
           const signal = (input as Request).signal;
           return new Promise<Response>((_, reject) =>
-            signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))
+            signal.addEventListener('abort', () =>
+              reject(new DOMException('aborted', 'AbortError'))
+            )
           );
         }
         return FakeApi.json({ ok: 'second' });
@@ -335,11 +400,20 @@ describe('QbraidSession', () => {
     it('reports a timeout as a QbraidNetworkError of kind timeout', async () => {
       const hang: typeof fetch = input =>
         new Promise((_, reject) =>
-          (input as Request).signal.addEventListener('abort', () => reject(new DOMException('a', 'AbortError')))
+          (input as Request).signal.addEventListener('abort', () =>
+            reject(new DOMException('a', 'AbortError'))
+          )
         );
-      const error = await rejection(makeSession(api, { fetch: hang, timeout: 10, retriesTotal: 0 })
-        .get('/x'));
-      expect(error).toMatchObject({ name: 'QbraidNetworkError', kind: 'timeout', code: 'timeout' });
+      const error = await rejection(
+        makeSession(api, { fetch: hang, timeout: 10, retriesTotal: 0 }).get(
+          '/x'
+        )
+      );
+      expect(error).toMatchObject({
+        name: 'QbraidNetworkError',
+        kind: 'timeout',
+        code: 'timeout'
+      });
     });
   });
 
@@ -353,8 +427,9 @@ describe('QbraidSession', () => {
           throw signal.reason;
         }
       };
-      const error = await rejection(makeSession(api, { sleep })
-        .get('/x', { signal: controller.signal }));
+      const error = await rejection(
+        makeSession(api, { sleep }).get('/x', { signal: controller.signal })
+      );
       expect(error).toMatchObject({ code: 'aborted' });
       expect(api.requests).toHaveLength(1);
     });
@@ -365,7 +440,9 @@ describe('QbraidSession', () => {
       const hang: typeof fetch = input =>
         new Promise((_, reject) => {
           started();
-          (input as Request).signal.addEventListener('abort', () => reject(new DOMException('a', 'AbortError')));
+          (input as Request).signal.addEventListener('abort', () =>
+            reject(new DOMException('a', 'AbortError'))
+          );
         });
       const session = makeSession(api, { fetch: hang });
       const pending = rejection(session.get('/x'));
@@ -375,7 +452,9 @@ describe('QbraidSession', () => {
       expect(error).toBeInstanceOf(ConfigError);
       expect(error.message).toBe('The qBraid session is closed.');
       expect(session.isClosed).toBe(true);
-      await expect(session.get('/x')).rejects.toThrow('The qBraid session is closed.');
+      await expect(session.get('/x')).rejects.toThrow(
+        'The qBraid session is closed.'
+      );
       expect(() => session.update({ apiKey: 'x-y-z' })).toThrow(ConfigError);
     });
 
@@ -402,7 +481,10 @@ describe('QbraidSession', () => {
       session.update({ apiKey: 'new-key' });
       expect(emitted).toEqual([['userEmail', 'apiKey']]);
       await session.get('/x');
-      expect(api.requests[0].headers).toMatchObject({ 'api-key': 'new-key', email: 'me@example.com' });
+      expect(api.requests[0].headers).toMatchObject({
+        'api-key': 'new-key',
+        email: 'me@example.com'
+      });
     });
 
     it('update() with null falls back to the config store', () => {
@@ -414,7 +496,9 @@ describe('QbraidSession', () => {
 
     it('update() with a bad value throws and changes nothing', () => {
       const session = makeSession(api, { apiKey: 'good-key', retriesTotal: 2 });
-      expect(() => session.update({ apiKey: 'other-key', baseUrl: 'file:///x' })).toThrow(ConfigError);
+      expect(() =>
+        session.update({ apiKey: 'other-key', baseUrl: 'file:///x' })
+      ).toThrow(ConfigError);
       expect(() => session.update({ retriesTotal: -3 })).toThrow(ConfigError);
       expect(session.apiKey).toBe('good-key');
       expect(session.retryOptions.retriesTotal).toBe(2);
@@ -442,16 +526,29 @@ describe('QbraidSession', () => {
 
   describe('config variables', () => {
     it('getConfigVariable() reads the config store', () => {
-      const config = new MemoryConfigStore({ 'api-key': 'k-1', organization: 'x' } as never);
+      const config = new MemoryConfigStore({
+        'api-key': 'k-1',
+        organization: 'x'
+      } as never);
       const session = makeSession(api, { config });
       expect(session.getConfigVariable('api-key')).toBe('k-1');
       expect(session.getConfigVariable('id-token')).toBeNull();
     });
 
     it('saveConfig() writes the given values, else the session values, and never the default url', async () => {
-      const config = new MemoryConfigStore({ url: 'https://old.example.test/api' });
-      const session = new QbraidSession({ config, env: {}, apiKey: 'k-1', userEmail: 'me@example.com' });
-      await session.saveConfig({ refreshToken: 'r-2', baseUrl: DEFAULT_BASE_URL });
+      const config = new MemoryConfigStore({
+        url: 'https://old.example.test/api'
+      });
+      const session = new QbraidSession({
+        config,
+        env: {},
+        apiKey: 'k-1',
+        userEmail: 'me@example.com'
+      });
+      await session.saveConfig({
+        refreshToken: 'r-2',
+        baseUrl: DEFAULT_BASE_URL
+      });
       expect(config.toJSON()).toEqual({
         email: 'me@example.com',
         'api-key': 'k-1',
@@ -462,12 +559,16 @@ describe('QbraidSession', () => {
     it('saveConfig() refuses values that would corrupt the file', async () => {
       const config = new MemoryConfigStore();
       const session = new QbraidSession({ config, env: {} });
-      await expect(session.saveConfig({ apiKey: 'x\n[evil]' })).rejects.toBeInstanceOf(ConfigError);
+      await expect(
+        session.saveConfig({ apiKey: 'x\n[evil]' })
+      ).rejects.toBeInstanceOf(ConfigError);
       expect(config.toJSON()).toEqual({});
     });
 
     it('saveConfig() without a store raises ConfigError', async () => {
-      await expect(new QbraidSession({ env: {} }).saveConfig()).rejects.toMatchObject({
+      await expect(
+        new QbraidSession({ env: {} }).saveConfig()
+      ).rejects.toMatchObject({
         code: 'no_config_store'
       });
     });
@@ -477,7 +578,9 @@ describe('QbraidSession', () => {
     it('checks /identity and fills userEmail when none was set', async () => {
       api.answers = [FakeApi.json({ email: 'owner@example.com' })];
       const session = makeSession(api, { apiKey: 'k-1' });
-      await expect(session.verify()).resolves.toMatchObject({ email: 'owner@example.com' });
+      await expect(session.verify()).resolves.toMatchObject({
+        email: 'owner@example.com'
+      });
       expect(api.requests[0].url).toBe(`${BASE}/identity`);
       expect(session.userEmail).toBe('owner@example.com');
       session.update({ apiKey: 'k-2' });
@@ -486,7 +589,10 @@ describe('QbraidSession', () => {
 
     it('raises a credential mismatch when the key belongs to another email', async () => {
       api.answers = [FakeApi.json({ email: 'owner@example.com' })];
-      const session = makeSession(api, { apiKey: 'k-1', userEmail: 'me@example.com' });
+      const session = makeSession(api, {
+        apiKey: 'k-1',
+        userEmail: 'me@example.com'
+      });
       await expect(session.verify()).rejects.toMatchObject({
         name: 'AuthError',
         code: 'credential_mismatch'
@@ -495,8 +601,12 @@ describe('QbraidSession', () => {
 
     it('raises AuthError for refused credentials and without credentials', async () => {
       api.answers = [FakeApi.status(401)];
-      await expect(makeSession(api, { apiKey: 'k-1' }).verify()).rejects.toBeInstanceOf(AuthError);
-      await expect(makeSession(api).verify()).rejects.toMatchObject({ code: 'no_credentials' });
+      await expect(
+        makeSession(api, { apiKey: 'k-1' }).verify()
+      ).rejects.toBeInstanceOf(AuthError);
+      await expect(makeSession(api).verify()).rejects.toMatchObject({
+        code: 'no_credentials'
+      });
     });
   });
 });

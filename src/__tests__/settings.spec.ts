@@ -1,4 +1,7 @@
-import { DefaultSchemaValidator, ISettingRegistry } from '@jupyterlab/settingregistry';
+import {
+  DefaultSchemaValidator,
+  ISettingRegistry
+} from '@jupyterlab/settingregistry';
 import { PartialJSONObject } from '@lumino/coreutils';
 import schema from '../../schema/plugin.json';
 import { sessionUpdateFromSettings } from '../settings';
@@ -19,7 +22,13 @@ function validate(user: PartialJSONObject) {
 
 describe('schema/plugin.json', () => {
   it('accepts good settings and fills the SDK retry defaults', () => {
-    expect(validate({ email: 'me@example.com', apiKey: 'abc', baseUrl: 'https://api.qbraid.com/api' })).toBeNull();
+    expect(
+      validate({
+        email: 'me@example.com',
+        apiKey: 'abc',
+        baseUrl: 'https://api.qbraid.com/api'
+      })
+    ).toBeNull();
     const plugin = {
       id: PLUGIN_ID,
       data: { composite: {}, user: {} },
@@ -28,14 +37,21 @@ describe('schema/plugin.json', () => {
       version: '0.1.0'
     };
     validator.validateData(plugin, true);
-    expect(plugin.data.composite).toMatchObject({ retriesTotal: 5, retriesConnect: 3, backoffFactor: 0.5 });
+    expect(plugin.data.composite).toMatchObject({
+      retriesTotal: 5,
+      retriesConnect: 3,
+      backoffFactor: 0.5
+    });
   });
 
   it.each([
     ['an email without @', { email: 'not-an-email' }],
     ['an email with a newline', { email: 'a@b.c\n[x]' }],
     ['an API key with a newline', { apiKey: 'abc\ndef' }],
-    ['a plain-http base URL to a remote host', { baseUrl: 'http://api.qbraid.com/api' }],
+    [
+      'a plain-http base URL to a remote host',
+      { baseUrl: 'http://api.qbraid.com/api' }
+    ],
     ['a javascript: base URL', { baseUrl: 'javascript:alert(1)' }],
     ['a file: base URL', { baseUrl: 'file:///etc/passwd' }],
     ['a negative retry count', { retriesTotal: -1 }],

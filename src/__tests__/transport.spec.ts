@@ -25,14 +25,24 @@ describe('requests to the qBraid origin', () => {
 
   it('the page really has a Jupyter token and an _xsrf cookie that makeRequest would send', async () => {
     // The control: default settings add both secrets, whatever the destination.
-    const settings = ServerConnection.makeSettings({ baseUrl: BASE, fetch: api.fetch });
+    const settings = ServerConnection.makeSettings({
+      baseUrl: BASE,
+      fetch: api.fetch
+    });
     await ServerConnection.makeRequest(`${BASE}/identity`, {}, settings);
-    expect(api.requests[0].headers['authorization']).toBe(`token ${JUPYTER_TOKEN}`);
+    expect(api.requests[0].headers['authorization']).toBe(
+      `token ${JUPYTER_TOKEN}`
+    );
     expect(api.requests[0].headers['x-xsrftoken']).toBe(XSRF);
   });
 
   it('never carries the Jupyter token or the _xsrf value to the API', async () => {
-    const session = new QbraidSession({ baseUrl: BASE, env: {}, fetch: api.fetch, apiKey: 'k-1' });
+    const session = new QbraidSession({
+      baseUrl: BASE,
+      env: {},
+      fetch: api.fetch,
+      apiKey: 'k-1'
+    });
     await session.get('/identity');
     await session.post('/jobs', { a: 1 });
     for (const request of api.requests) {
@@ -45,13 +55,19 @@ describe('requests to the qBraid origin', () => {
   });
 
   it('keeps an Authorization header of our own while dropping the Jupyter one', async () => {
-    const session = new QbraidSession({ baseUrl: BASE, env: {}, fetch: api.fetch });
+    const session = new QbraidSession({
+      baseUrl: BASE,
+      env: {},
+      fetch: api.fetch
+    });
     await session.get('/x', { headers: { Authorization: 'Bearer id-jwt' } });
     expect(api.requests[0].headers['authorization']).toBe('Bearer id-jwt');
   });
 
   it('asks fetch to hand redirects back instead of following them', async () => {
-    await new QbraidSession({ baseUrl: BASE, env: {}, fetch: api.fetch }).get('/x');
+    await new QbraidSession({ baseUrl: BASE, env: {}, fetch: api.fetch }).get(
+      '/x'
+    );
     expect(api.requests[0].redirect).toBe('manual');
   });
 });
@@ -68,14 +84,22 @@ describe('redirects', () => {
   });
 
   function session() {
-    return new QbraidSession({ baseUrl: BASE, env: {}, fetch: api.fetch, ...credentials });
+    return new QbraidSession({
+      baseUrl: BASE,
+      env: {},
+      fetch: api.fetch,
+      ...credentials
+    });
   }
 
   it('drops every credential header on a redirect to another host', async () => {
     api.answers = [redirect(302, 'https://elsewhere.example.org/collect')];
     await session().get('/identity');
     const [first, second] = api.requests;
-    expect(first.headers).toMatchObject({ email: 'me@example.com', 'api-key': 'k-123' });
+    expect(first.headers).toMatchObject({
+      email: 'me@example.com',
+      'api-key': 'k-123'
+    });
     expect(second.url).toBe('https://elsewhere.example.org/collect');
     for (const name of ['email', 'api-key', 'refresh-token', 'id-token']) {
       expect(second.headers[name]).toBeUndefined();
@@ -126,7 +150,10 @@ describe('redirects', () => {
     Object.defineProperty(opaque, 'status', { value: 0 });
     api.answers = [opaque];
     const error = await rejection(session().get('/identity'));
-    expect(error).toMatchObject({ name: 'QbraidApiError', code: 'redirect_hidden' });
+    expect(error).toMatchObject({
+      name: 'QbraidApiError',
+      code: 'redirect_hidden'
+    });
     expect(api.requests).toHaveLength(1);
   });
 });

@@ -7,7 +7,10 @@ const PAGE_TOKEN = 'galata-jupyter-token-value';
 
 test.use({ autoGoto: false });
 
-async function configure(page: IJupyterLabPageFixture, values: Record<string, string>) {
+async function configure(
+  page: IJupyterLabPageFixture,
+  values: Record<string, string>
+) {
   await page.evaluate(
     async ({ plugin, values }) => {
       const registry: any = await window.galata.getPlugin(
@@ -44,7 +47,9 @@ test('the page holds a Jupyter token and an _xsrf cookie (precondition of the le
   page
 }) => {
   const token = await page.evaluate(
-    () => JSON.parse(document.getElementById('jupyter-config-data')!.textContent!).token
+    () =>
+      JSON.parse(document.getElementById('jupyter-config-data')!.textContent!)
+        .token
   );
   expect(token).toBe(PAGE_TOKEN);
   const cookies = await page.context().cookies();
@@ -76,11 +81,17 @@ test('a second plugin gets the shared session and checks /identity', async ({
   expect(identity.email).toBe('demo@example.com');
   expect(identity.answer.email).toBe('demo@example.com');
 
-  const recorded: any[] = await (await request.get(`${API}/_control/requests`)).json();
-  const toApi = recorded.filter(r => r.server === 'api' && !r.path.startsWith('/_control'));
+  const recorded: any[] = await (
+    await request.get(`${API}/_control/requests`)
+  ).json();
+  const toApi = recorded.filter(
+    r => r.server === 'api' && !r.path.startsWith('/_control')
+  );
   // A real CORS preflight happened, then the authenticated calls.
   expect(toApi.filter(r => r.method === 'OPTIONS').length).toBeGreaterThan(0);
-  const gets = toApi.filter(r => r.method === 'GET' && r.path === '/api/identity');
+  const gets = toApi.filter(
+    r => r.method === 'GET' && r.path === '/api/identity'
+  );
   expect(gets).toHaveLength(2);
   for (const r of toApi) {
     expect(r.headers['authorization']).toBeUndefined();
@@ -107,5 +118,7 @@ test('a wrong key gives an error that names the problem and hides the key', asyn
   const ours = notes.filter(m => m.includes('qBraid connection failed'));
   expect(ours).toHaveLength(1);
   expect(ours[0]).not.toContain('wrong-key-4711');
-  expect(await page.locator('body').innerText()).not.toContain('wrong-key-4711');
+  expect(await page.locator('body').innerText()).not.toContain(
+    'wrong-key-4711'
+  );
 });

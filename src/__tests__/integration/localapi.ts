@@ -33,7 +33,10 @@ export interface IFault {
  */
 export class LocalApi {
   static async start(origins: string[] = []): Promise<LocalApi> {
-    const script = path.resolve(__dirname, '../../../local_api/qbraid_local_api.py');
+    const script = path.resolve(
+      __dirname,
+      '../../../local_api/qbraid_local_api.py'
+    );
     const args = [script, ...origins.flatMap(o => ['--allow-origin', o])];
     const child = spawn(process.env.PYTHON ?? 'python3', args, {
       stdio: ['ignore', 'pipe', 'inherit']
@@ -41,7 +44,9 @@ export class LocalApi {
     const line = await new Promise<string>((resolve, reject) => {
       const lines = readline.createInterface({ input: child.stdout! });
       lines.once('line', resolve);
-      child.once('exit', code => reject(new Error(`local API exited with ${code}`)));
+      child.once('exit', code =>
+        reject(new Error(`local API exited with ${code}`))
+      );
     });
     const { port, other_port } = JSON.parse(line);
     return new LocalApi(child, port, other_port);
@@ -75,7 +80,9 @@ export class LocalApi {
 
   /** Recorded requests to the API itself, control calls left out. */
   async apiRequests(): Promise<IRecorded[]> {
-    return (await this.requests()).filter(r => !r.path.startsWith('/_control/'));
+    return (await this.requests()).filter(
+      r => !r.path.startsWith('/_control/')
+    );
   }
 
   async stop(): Promise<void> {

@@ -45,14 +45,23 @@ describe('QbraidSession against the local API', () => {
   });
 
   it('authenticates with a refresh token or an id token', async () => {
-    const byRefresh = session({ apiKey: null, refreshToken: 'demo-refresh-token' });
-    await expect(byRefresh.verify()).resolves.toMatchObject({ email: 'demo@example.com' });
+    const byRefresh = session({
+      apiKey: null,
+      refreshToken: 'demo-refresh-token'
+    });
+    await expect(byRefresh.verify()).resolves.toMatchObject({
+      email: 'demo@example.com'
+    });
     const byId = session({ apiKey: null, idToken: 'demo-id-token' });
-    await expect(byId.verify()).resolves.toMatchObject({ email: 'demo@example.com' });
+    await expect(byId.verify()).resolves.toMatchObject({
+      email: 'demo@example.com'
+    });
   });
 
   it('raises AuthError with the echoed key redacted', async () => {
-    const error = await rejection(session({ apiKey: 'wrong-key-123' }).get('/identity'));
+    const error = await rejection(
+      session({ apiKey: 'wrong-key-123' }).get('/identity')
+    );
     expect(error).toBeInstanceOf(AuthError);
     expect(error).toMatchObject({ status: 401, code: 'unauthorized' });
     expect(error.message).not.toContain('wrong-key-123');
@@ -61,27 +70,49 @@ describe('QbraidSession against the local API', () => {
 
   it('sends every verb with JSON bodies and parses the answers', async () => {
     const s = session();
-    await expect(s.post('/echo', { a: 1 })).resolves.toMatchObject({ method: 'POST', body: { a: 1 } });
-    await expect(s.put('/echo', [1])).resolves.toMatchObject({ method: 'PUT', body: [1] });
-    await expect(s.patch('/echo', 'x')).resolves.toMatchObject({ method: 'PATCH', body: 'x' });
-    await expect(s.delete('/echo')).resolves.toMatchObject({ method: 'DELETE' });
-    await expect(s.options('/echo')).resolves.toMatchObject({ method: 'OPTIONS' });
+    await expect(s.post('/echo', { a: 1 })).resolves.toMatchObject({
+      method: 'POST',
+      body: { a: 1 }
+    });
+    await expect(s.put('/echo', [1])).resolves.toMatchObject({
+      method: 'PUT',
+      body: [1]
+    });
+    await expect(s.patch('/echo', 'x')).resolves.toMatchObject({
+      method: 'PATCH',
+      body: 'x'
+    });
+    await expect(s.delete('/echo')).resolves.toMatchObject({
+      method: 'DELETE'
+    });
+    await expect(s.options('/echo')).resolves.toMatchObject({
+      method: 'OPTIONS'
+    });
     await expect(s.head('/echo')).resolves.toBeNull();
     await expect(s.get('/empty')).resolves.toBeNull();
-    await expect(s.get('/echo', { params: { q: 'a b' } })).resolves.toMatchObject({
+    await expect(
+      s.get('/echo', { params: { q: 'a b' } })
+    ).resolves.toMatchObject({
       query: { q: ['a b'] }
     });
   });
 
   it('reports a non-JSON error body as the message', async () => {
-    await expect(session().get('/error', { params: { status: 418 } })).rejects.toThrow(
-      'GET /api/error failed with 418: something broke'
-    );
+    await expect(
+      session().get('/error', { params: { status: 418 } })
+    ).rejects.toThrow('GET /api/error failed with 418: something broke');
   });
 
   it('retries 503 twice then succeeds, waiting 0 s then 1 s', async () => {
-    await api.inject({ kind: 'status', status: 503, times: 2, path: '/api/identity' });
-    await expect(session().get('/identity')).resolves.toMatchObject({ email: 'demo@example.com' });
+    await api.inject({
+      kind: 'status',
+      status: 503,
+      times: 2,
+      path: '/api/identity'
+    });
+    await expect(session().get('/identity')).resolves.toMatchObject({
+      email: 'demo@example.com'
+    });
     expect(await api.apiRequests()).toHaveLength(3);
     expect(sleeps).toEqual([0, 1000]);
   });
@@ -94,13 +125,17 @@ describe('QbraidSession against the local API', () => {
 
   it('retries a GET after the server resets the connection', async () => {
     await api.inject({ kind: 'reset', times: 1 });
-    await expect(session().get('/identity')).resolves.toMatchObject({ email: 'demo@example.com' });
+    await expect(session().get('/identity')).resolves.toMatchObject({
+      email: 'demo@example.com'
+    });
     expect(await api.apiRequests()).toHaveLength(2);
   });
 
   it('retries a GET whose answer is cut mid-body', async () => {
     await api.inject({ kind: 'reset-mid-body', times: 1 });
-    await expect(session().get('/identity')).resolves.toMatchObject({ email: 'demo@example.com' });
+    await expect(session().get('/identity')).resolves.toMatchObject({
+      email: 'demo@example.com'
+    });
     expect(await api.apiRequests()).toHaveLength(2);
   });
 
@@ -114,7 +149,10 @@ describe('QbraidSession against the local API', () => {
 
   it('retries a connection refused up to retriesConnect times, also for POST', async () => {
     const port = await closedPort();
-    const closed = session({ baseUrl: `http://127.0.0.1:${port}/api`, retriesConnect: 2 });
+    const closed = session({
+      baseUrl: `http://127.0.0.1:${port}/api`,
+      retriesConnect: 2
+    });
     const error = await rejection(closed.post('/echo', {}));
     expect(error).toBeInstanceOf(QbraidNetworkError);
     expect(error).toMatchObject({ kind: 'connect', attempts: 3 });
@@ -123,22 +161,41 @@ describe('QbraidSession against the local API', () => {
 
   it('times out a slow answer and gives up with a timeout error', async () => {
     await api.inject({ kind: 'delay', ms: 1500, times: 3 });
-    const error = await rejection(session({ timeout: 100, retriesTotal: 2 }).get('/identity'));
-    expect(error).toMatchObject({ name: 'QbraidNetworkError', kind: 'timeout', attempts: 3 });
+    const error = await rejection(
+      session({ timeout: 100, retriesTotal: 2 }).get('/identity')
+    );
+    expect(error).toMatchObject({
+      name: 'QbraidNetworkError',
+      kind: 'timeout',
+      attempts: 3
+    });
   });
 
   it('drops credentials on a redirect to the second origin and keeps them on the same origin', async () => {
-    const s = session({ userEmail: 'demo@example.com', refreshToken: 'demo-refresh-token' });
-    await expect(s.get('/redirect', { params: { to: 'other' } })).resolves.toMatchObject({
+    const s = session({
+      userEmail: 'demo@example.com',
+      refreshToken: 'demo-refresh-token'
+    });
+    await expect(
+      s.get('/redirect', { params: { to: 'other' } })
+    ).resolves.toMatchObject({
       server: 'other'
     });
-    await expect(s.get('/redirect', { params: { to: 'same', status: 307 } })).resolves.toMatchObject({
+    await expect(
+      s.get('/redirect', { params: { to: 'same', status: 307 } })
+    ).resolves.toMatchObject({
       email: 'demo@example.com'
     });
     const recorded = await api.apiRequests();
     const atOther = recorded.filter(r => r.server === 'other');
     expect(atOther).toHaveLength(1);
-    for (const name of ['email', 'api-key', 'refresh-token', 'id-token', 'authorization']) {
+    for (const name of [
+      'email',
+      'api-key',
+      'refresh-token',
+      'id-token',
+      'authorization'
+    ]) {
       expect(atOther[0].headers[name]).toBeUndefined();
     }
     const sameOrigin = recorded.filter(r => r.path === '/api/identity');

@@ -1,0 +1,70 @@
+# The two commands of the README: `make lab` and `make test`.
+# Everything they need is installed by the targets below, on a fresh machine.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := .make
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+CHROMIUM ?= /usr/bin/chromium
+LAB_PORT ?= 8888
+
+.PHONY: lab test install build lint unit integration ui clean
+
+## lab: install everything, build, and start JupyterLab with the extension
+lab: build
+	jupyter lab --port=$(LAB_PORT) $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+## test: lint, unit, integration and browser tests, with a summary per suite
+test: build
+	@mkdir -p $(STAMP); rm -f $(STAMP)/*.json; status=0; \
+	npm run lint:check || status=1; \
+	npx jest --selectProjects unit --json --outputFile=$(STAMP)/unit.json || status=1; \
+	npx jest --selectProjects integration --json --outputFile=$(STAMP)/integration.json || status=1; \
+	(cd ui-tests && CI=1 npx playwright test) || status=1; \
+	$(PY) scripts/test_summary.py unit:jest:$(STAMP)/unit.json \
+	  integration:jest:$(STAMP)/integration.json \
+	  browser:playwright:ui-tests/test-results/results.json || status=1; \
+	exit $$status
+
+install: $(STAMP)/venv $(STAMP)/node_modules $(STAMP)/chromium
+
+$(STAMP)/venv: requirements-dev.txt
+	@mkdir -p $(STAMP)
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(STAMP)/node_modules: package.json package-lock.json
+	@mkdir -p $(STAMP)
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Playwright cannot download its browsers here: use Debian's Chromium.
+$(STAMP)/chromium:
+	@mkdir -p $(STAMP)
+	test -x $(CHROMIUM) || { apt-get update && apt-get install -y chromium; }
+	touch $@
+
+## build: production build of the extension, installed into .venv with `pip install .`
+build: install
+	npm run build:prod
+	$(PY) -m pip install --quiet --no-build-isolation --no-deps --force-reinstall .
+	jupyter labextension list 2>&1 | grep -q 'jupyterlab-qbraid-session.*enabled.*OK'
+
+lint: install
+	npm run lint:check
+
+unit: install
+	npx jest --selectProjects unit
+
+integration: install
+	npx jest --selectProjects integration
+
+ui: build
+	cd ui-tests && npx playwright test
+
+clean:
+	npm run clean
+	rm -rf $(STAMP) coverage ui-tests/test-results

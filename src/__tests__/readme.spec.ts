@@ -1,0 +1,46 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+function specSources(): string {
+  const dirs = ['src/__tests__', 'src/__tests__/integration', 'ui-tests/tests'];
+  return dirs
+    .flatMap(dir =>
+      fs
+        .readdirSync(path.join(ROOT, dir))
+        .filter(name => name.endsWith('.spec.ts'))
+        .map(name => fs.readFileSync(path.join(ROOT, dir, name), 'utf8'))
+    )
+    .join('\n');
+}
+
+describe('README parity table', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme
+    .split('## Parity with the Python')[1]
+    .split('\n## ')[0];
+  const rows = section
+    .split('\n')
+    .filter(line => /^\|[^-]/.test(line))
+    .slice(1);
+
+  it('has a row for each part of the seed surface', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it('names only tests that exist', () => {
+    const sources = specSources();
+    const missing: string[] = [];
+    for (const row of rows) {
+      const testColumn = row.split('|').slice(-2)[0];
+      for (const match of testColumn.matchAll(/`([^`]+)`/g)) {
+        const name = match[1];
+        if (!sources.includes(`'${name}'`) && !sources.includes(`"${name}"`)) {
+          missing.push(name);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
