@@ -6,7 +6,11 @@ import {
   QbraidNetworkError
 } from './errors';
 import { AttemptFailure, RetryPolicy } from './retry';
-import { QbraidTransport, TransportError } from './transport';
+import {
+  CREDENTIAL_HEADERS,
+  QbraidTransport,
+  TransportError
+} from './transport';
 import type {
   IQbraidConfigStore,
   IQbraidCredentials,
@@ -638,15 +642,6 @@ namespace Private {
 
   export const TOKEN_NAMES = ['apiKey', 'refreshToken', 'idToken'] as const;
 
-  const CREDENTIAL_HEADER_NAMES = new Set([
-    'email',
-    'api-key',
-    'x-api-key',
-    'refresh-token',
-    'id-token',
-    'authorization'
-  ]);
-
   export interface IState {
     userEmail: string | null;
     apiKey: string | null;
@@ -710,7 +705,7 @@ namespace Private {
 
   export function credentialValues(headers: Record<string, string>): string[] {
     return Object.entries(headers)
-      .filter(([name]) => CREDENTIAL_HEADER_NAMES.has(name))
+      .filter(([name]) => CREDENTIAL_HEADERS.includes(name))
       .map(([, value]) => value);
   }
 
