@@ -335,15 +335,14 @@ namespace Private {
     return prefix;
   }
 
+  // eslint-disable-next-line no-control-regex
+  const UNWRITABLE = /[\u0000-\u001f\u007f\u2028\u2029\x85]/;
+
   /** The `%` escaping configparser's BasicInterpolation reads back. */
   export function escape(key: string, value: string): string {
     // Line breaks would start a continuation or a new key; surrounding white
     // space would be stripped by configparser: neither reads back as given.
-    // eslint-disable-next-line no-control-regex
-    if (
-      /[\r\n\u0000-\u001f\u007f\u2028\u2029\x85]/.test(value) ||
-      pyStrip(value) !== value
-    ) {
+    if (UNWRITABLE.test(value) || pyStrip(value) !== value) {
       throw new ConfigError(
         `qbraidrc: the value for "${key}" has a line break, a control character or surrounding spaces; it cannot be written.`,
         { code: 'qbraidrc_value' }
