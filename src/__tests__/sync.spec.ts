@@ -1,0 +1,229 @@
+import { QbraidrcStore } from '../qbraidrcstore';
+import {
+  CredentialsSync,
+  ICredentialsSyncOptions,
+  ISyncConflict
+} from '../sync';
+import { FakeContents, FakeSettings } from './fakecontents';
+
+const PATH = '.qbraid/qbraidrc';
+const FILE_FROM_TERMINAL =
+  '# written by qbraid configure\n[default]\napi-key = file-key\nemail = file@example.com\norganization = acme\n\n[aws]\nregion = eu\n';
+
+describe('CredentialsSync', () => {
+  let contents: FakeContents;
+  let settings: FakeSettings;
+  let sync: CredentialsSync;
+
+  function makeSync(options: Partial<ICredentialsSyncOptions> = {}) {
+    sync = new CredentialsSync({
+      settings,
+      store: new QbraidrcStore({ contents: contents.manager }),
+      debounceMs: 10,
+      pollMs: 0,
+      now: () => new Date('2026-01-02T03:04:05Z'),
+      ...options
+    });
+    return sync;
+  }
+
+  beforeEach(() => {
+    contents = new FakeContents();
+    contents.folders.add('.qbraid');
+    settings = new FakeSettings();
+  });
+  afterEach(() => sync?.dispose());
+
+  describe('at start', () => {
+    it('imports the credentials of qbraidrc into empty settings', async () => {
+      contents.edit(PATH, FILE_FROM_TERMINAL);
+      await makeSync().start();
+      expect(settings.values).toMatchObject({
+        apiKey: 'file-key',
+        email: 'file@example.com'
+      });
+      expect(contents.puts).toBe(0);
+      expect(sync.status).toMatchObject({
+        state: 'ok',
+        message: 'Imported the credentials of .qbraid/qbraidrc.',
+        time: new Date('2026-01-02T03:04:05Z')
+      });
+    });
+
+    it('writes settings credentials to a missing file', async () => {
+      contents.folders.delete('.qbraid');
+      settings.values.apiKey = 'settings-key';
+      await makeSync().start();
+      expect(contents.read(PATH)).toBe('[default]\napi-key = settings-key\n');
+      expect(contents.folders.has('.qbraid')).toBe(true);
+    });
+
+    it('writes only the settings that differ, keeping every other line of the file', async () => {
+      contents.edit(PATH, FILE_FROM_TERMINAL);
+      settings.values.apiKey = 'settings-key';
+      await makeSync().start();
+      expect(contents.read(PATH)).toBe(
+        FILE_FROM_TERMINAL.replace('file-key', 'settings-key')
+      );
+      expect(contents.puts).toBe(1);
+    });
+
+    it('writes nothing when the file already agrees', async () => {
+      contents.edit(PATH, FILE_FROM_TERMINAL);
+      settings.values.apiKey = 'file-key';
+      await makeSync().start();
+      expect(contents.puts).toBe(0);
+    });
+
+    it('reports a malformed file and never writes it', async () => {
+      contents.edit(PATH, 'api-key = x\n');
+      settings.values.apiKey = 'settings-key';
+      await makeSync().start();
+      expect(sync.status.state).toBe('error');
+      expect(sync.status.message).toMatch(/qbraidrc line 1/);
+      await settings.set({ apiKey: 'other-key' });
+      await sync.idle();
+      expect(contents.read(PATH)).toBe('api-key = x\n');
+      expect(contents.puts).toBe(0);
+    });
+  });
+
+  describe('on settings changes', () => {
+    beforeEach(async () => {
+      contents.edit(PATH, FILE_FROM_TERMINAL);
+      await makeSync().start();
+    });
+
+    it('writes 50 changes made within one second with one PUT holding the last values', async () => {
+      jest.useFakeTimers({
+        doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask']
+      });
+      try {
+        sync.dispose();
+        await makeSync({ debounceMs: 400 }).start();
+        for (let i = 0; i < 50; i++) {
+          await settings.set({ apiKey: `key-${i}` });
+          jest.advanceTimersByTime(19);
+        }
+        expect(contents.puts).toBe(0);
+        jest.advanceTimersByTime(400);
+        await sync.idle();
+      } finally {
+        jest.useRealTimers();
+      }
+      expect(contents.puts).toBe(1);
+      expect(contents.read(PATH)).toContain('api-key = key-49\n');
+    });
+
+    it('makes no PUT when the settings are saved without a change', async () => {
+      await settings.set({});
+      await settings.set({ apiKey: 'file-key' });
+      await sync.idle();
+      expect(contents.puts).toBe(0);
+    });
+
+    it('removes a cleared credential from the file', async () => {
+      await settings.set({ email: '' });
+      await sync.idle();
+      expect(contents.read(PATH)).not.toContain('email');
+      expect(contents.read(PATH)).toContain('organization = acme');
+    });
+
+    it('never writes the default base URL and writes another one', async () => {
+      await settings.set({ baseUrl: 'https://api.qbraid.com/api' });
+      await sync.idle();
+      expect(contents.read(PATH)).not.toContain('url');
+      await settings.set({ baseUrl: 'https://staging.example.com/api' });
+      await sync.idle();
+      expect(contents.read(PATH)).toContain(
+        'url = https://staging.example.com/api\n'
+      );
+    });
+
+    it('merges an edit made outside the lab to other keys, and imports it', async () => {
+      contents.edit(
+        PATH,
+        FILE_FROM_TERMINAL.replace('file@example.com', 'terminal@example.com')
+      );
+      await settings.set({ apiKey: 'new-key' });
+      await sync.idle();
+      const text = contents.read(PATH)!;
+      expect(text).toContain('api-key = new-key');
+      expect(text).toContain('email = terminal@example.com');
+      expect(settings.values.email).toBe('terminal@example.com');
+    });
+
+    it('leaves the old file intact when the server fails the write, and retries', async () => {
+      contents.failNextSave = 500;
+      await settings.set({ apiKey: 'new-key' });
+      await sync.idle();
+      expect(sync.status.state).toBe('error');
+      expect(sync.status.message).toContain('(500)');
+      expect(contents.read(PATH)).toBe(FILE_FROM_TERMINAL);
+      await sync.checkFile();
+      expect(contents.read(PATH)).toContain('api-key = new-key');
+      expect(sync.status.state).toBe('ok');
+    });
+  });
+
+  describe('conflicts', () => {
+    const conflicts: ISyncConflict[] = [];
+    beforeEach(() => {
+      conflicts.length = 0;
+      contents.edit(PATH, FILE_FROM_TERMINAL);
+    });
+
+    async function clash(choice: 'mine' | 'file') {
+      await makeSync({
+        resolveConflict: async conflict => {
+          conflicts.push(conflict);
+          return choice;
+        }
+      }).start();
+      contents.edit(
+        PATH,
+        FILE_FROM_TERMINAL.replace('file-key', 'terminal-key')
+      );
+      await settings.set({ apiKey: 'lab-key' });
+      await sync.idle();
+    }
+
+    it('asks when the same key changed on both sides, naming the setting but not the values', async () => {
+      await clash('file');
+      expect(conflicts).toEqual([{ settings: ['apiKey'], path: PATH }]);
+      expect(JSON.stringify(conflicts)).not.toContain('key-');
+    });
+
+    it('"keep mine" writes the settings value over the file', async () => {
+      await clash('mine');
+      expect(contents.read(PATH)).toContain('api-key = lab-key');
+      expect(settings.values.apiKey).toBe('lab-key');
+    });
+
+    it('"use file" takes the file value into the settings and writes nothing', async () => {
+      await clash('file');
+      expect(contents.read(PATH)).toContain('api-key = terminal-key');
+      expect(settings.values.apiKey).toBe('terminal-key');
+      expect(contents.puts).toBe(0);
+    });
+  });
+
+  it('picks up qbraid configure run in a terminal', async () => {
+    settings.values.apiKey = 'lab-key';
+    await makeSync().start();
+    contents.edit(PATH, '[default]\napi-key = terminal-key\n');
+    await sync.checkFile();
+    expect(settings.values.apiKey).toBe('terminal-key');
+    expect(sync.status.message).toContain('made outside the lab');
+  });
+
+  it('signs out: clears credentials from settings and file, keeping the rest', async () => {
+    contents.edit(PATH, FILE_FROM_TERMINAL);
+    await makeSync().start();
+    await sync.signOut();
+    expect(settings.values).toMatchObject({ apiKey: '', email: '' });
+    expect(contents.read(PATH)).toBe(
+      '# written by qbraid configure\n[default]\norganization = acme\n\n[aws]\nregion = eu\n'
+    );
+  });
+});

@@ -1,0 +1,333 @@
+import type { Contents } from '@jupyterlab/services';
+import { ServerConnection } from '@jupyterlab/services';
+import { ISignal, Signal } from '@lumino/signaling';
+import { ConfigError } from './errors';
+import { QbraidrcFile } from './qbraidrc';
+import type { IQbraidConfigStore, QbraidConfigKey } from './tokens';
+
+/**
+ * Where `~/.qbraid/qbraidrc` is, relative to a server whose root is the home.
+ */
+export const QBRAIDRC_PATH = '.qbraid/qbraidrc';
+
+/**
+ * What identifies one version of the file on the server.
+ */
+export interface IQbraidrcStamp {
+  lastModified: string | null;
+  hash: string | null;
+}
+
+/**
+ * The file as last read or written.
+ */
+export interface IQbraidrcSnapshot extends IQbraidrcStamp {
+  /** Whether the file exists on the server. */
+  exists: boolean;
+  /** Its text (`''` when it does not exist). */
+  text: string;
+}
+
+/**
+ * Whether the server's file (`now`, `null` when missing) is still the version
+ * `expected`: hashes when both sides have one, else modification times.
+ */
+export function isSameVersion(
+  now: IQbraidrcStamp | null,
+  expected: IQbraidrcSnapshot
+): boolean {
+  if (!now || !expected.exists) {
+    return !now && !expected.exists;
+  }
+  if (now.hash && expected.hash) {
+    return now.hash === expected.hash;
+  }
+  return now.lastModified === expected.lastModified;
+}
+
+/**
+ * The file changed on the server since it was read: nothing was written.
+ */
+export class QbraidrcConflictError extends ConfigError {}
+
+/**
+ * Options of a qbraidrc store.
+ */
+export interface IQbraidrcStoreOptions {
+  /** The Jupyter contents service. */
+  contents: Contents.IManager;
+  /** Path of the file relative to the server root (default `.qbraid/qbraidrc`). */
+  path?: string;
+  /** `PageConfig`'s `allow_hidden_files`; `false` fails early with the setting to change. */
+  allowHidden?: boolean | null;
+}
+
+/**
+ * `~/.qbraid/qbraidrc` on the Jupyter server, read and written through the
+ * contents API. Reads keep a snapshot (what `get` answers, as the session's
+ * config store); writes check first that the file is still the version read,
+ * so an edit made meanwhile (e.g. `qbraid configure` in a terminal) is never
+ * overwritten. Every server refusal becomes a `ConfigError` saying what to do.
+ */
+export class QbraidrcStore implements IQbraidConfigStore {
+  /**
+   * The path of `~/.qbraid/qbraidrc` relative to the server root, from
+   * `PageConfig`'s `serverRoot` (`~` when the root is the home directory).
+   * `override` (a user setting) wins. Throws when the home is outside the root.
+   */
+  static resolvePath(serverRoot: string, override = ''): string {
+    const explicit = override.trim().replace(/^\/+/, '');
+    if (explicit) {
+      return explicit;
+    }
+    const root = serverRoot.trim().replace(/\/+$/, '');
+    if (root === '~' || root === '') {
+      return QBRAIDRC_PATH;
+    }
+    throw new ConfigError(
+      `The Jupyter server's root is ${root}, so ~/.qbraid/qbraidrc is outside what the contents API can reach. ` +
+        'Start the server with --ServerApp.root_dir=~ (its root must be your home directory), or set ' +
+        `"qbraidrc path" to the file's path relative to ${root}.`,
+      { code: 'qbraidrc_outside_root' }
+    );
+  }
+
+  /**
+   * Create a store.
+   */
+  constructor(options: IQbraidrcStoreOptions) {
+    this._contents = options.contents;
+    this.path = options.path ?? QBRAIDRC_PATH;
+    this._allowHidden = options.allowHidden ?? null;
+  }
+
+  /** The file's path relative to the server root. */
+  readonly path: string;
+
+  /** Emitted when a read or write changed the snapshot's text. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /** The file as last read or written, or `null` before the first read. */
+  get snapshot(): IQbraidrcSnapshot | null {
+    return this._snapshot;
+  }
+
+  /** The parsed snapshot, or `null` before the first read. */
+  get file(): QbraidrcFile | null {
+    return this._file;
+  }
+
+  /** A `[default]` value of the snapshot (the session's config fallback). */
+  get(name: QbraidConfigKey): string | null {
+    return this._file?.get(name) ?? null;
+  }
+
+  /**
+   * Read the file (a missing file reads as empty). Throws `ConfigError` for a
+   * file configparser would refuse, or a server refusal.
+   */
+  async read(): Promise<IQbraidrcSnapshot> {
+    this._checkHidden();
+    let snapshot: IQbraidrcSnapshot;
+    try {
+      const model = await this._contents.get(this.path, {
+        type: 'file',
+        format: 'text',
+        content: true,
+        hash: true
+      });
+      snapshot = {
+        exists: true,
+        text: typeof model.content === 'string' ? model.content : '',
+        lastModified: model.last_modified ?? null,
+        hash: model.hash ?? null
+      };
+    } catch (error) {
+      if (Private.status(error) !== 404) {
+        throw this._explain(error, 'read');
+      }
+      snapshot = { exists: false, text: '', lastModified: null, hash: null };
+    }
+    this._accept(snapshot, QbraidrcFile.parse(snapshot.text));
+    return snapshot;
+  }
+
+  /**
+   * The stamp of the file on the server now, without its content; `null`
+   * when it does not exist.
+   */
+  async stamp(): Promise<IQbraidrcStamp | null> {
+    this._checkHidden();
+    try {
+      const model = await this._contents.get(this.path, {
+        type: 'file',
+        content: false,
+        hash: true
+      });
+      return {
+        lastModified: model.last_modified ?? null,
+        hash: model.hash ?? null
+      };
+    } catch (error) {
+      if (Private.status(error) === 404) {
+        return null;
+      }
+      throw this._explain(error, 'read');
+    }
+  }
+
+  /**
+   * Write `file` if the server still has the version `expected` (a snapshot
+   * from `read`); throws `QbraidrcConflictError` (writing nothing) otherwise.
+   */
+  async write(
+    file: QbraidrcFile,
+    expected: IQbraidrcSnapshot
+  ): Promise<IQbraidrcSnapshot> {
+    const now = await this.stamp();
+    if (!isSameVersion(now, expected)) {
+      throw new QbraidrcConflictError(
+        `${this.path} changed on the server since it was read; nothing was written.`,
+        { code: 'qbraidrc_conflict' }
+      );
+    }
+    const text = file.toString();
+    try {
+      if (!expected.exists) {
+        await this._ensureFolder();
+      }
+      const model = await this._contents.save(this.path, {
+        type: 'file',
+        format: 'text',
+        content: text
+      });
+      const snapshot: IQbraidrcSnapshot = {
+        exists: true,
+        text,
+        lastModified: model.last_modified ?? null,
+        hash: model.hash ?? null
+      };
+      this._accept(snapshot, QbraidrcFile.parse(text));
+      return snapshot;
+    } catch (error) {
+      throw this._explain(error, 'write');
+    }
+  }
+
+  /**
+   * Merge values into `[default]` (the session's `saveConfig`), keeping every
+   * other line; re-reads and retries once when the file changed meanwhile.
+   */
+  async save(
+    values: Partial<Record<QbraidConfigKey, string | null>>
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const snapshot = await this.read();
+      const file = QbraidrcFile.parse(snapshot.text);
+      if (!file.update(values)) {
+        return;
+      }
+      try {
+        await this.write(file, snapshot);
+        return;
+      } catch (error) {
+        if (!(error instanceof QbraidrcConflictError) || attempt >= 2) {
+          throw error;
+        }
+      }
+    }
+  }
+
+  private _accept(snapshot: IQbraidrcSnapshot, file: QbraidrcFile): void {
+    const changed = this._snapshot?.text !== snapshot.text;
+    this._snapshot = snapshot;
+    this._file = file;
+    if (changed) {
+      this._changed.emit();
+    }
+  }
+
+  private async _ensureFolder(): Promise<void> {
+    const folder = this.path.split('/').slice(0, -1).join('/');
+    if (!folder) {
+      return;
+    }
+    try {
+      await this._contents.get(folder, { content: false });
+    } catch (error) {
+      if (Private.status(error) !== 404) {
+        throw error;
+      }
+      // PUT with type directory creates it (the server answers 500 for a file in a missing folder).
+      await this._contents.save(folder, { type: 'directory' });
+    }
+  }
+
+  private _checkHidden(): void {
+    if (this._allowHidden === false && Private.isHidden(this.path)) {
+      throw Private.hiddenError(this.path);
+    }
+  }
+
+  private _explain(error: unknown, action: 'read' | 'write'): ConfigError {
+    if (error instanceof ConfigError) {
+      return error;
+    }
+    const status = Private.status(error);
+    const detail = error instanceof Error ? error.message : String(error);
+    if (
+      Private.isHidden(this.path) &&
+      (status === 400 || status === 404) &&
+      /hidden|cannot create/i.test(detail)
+    ) {
+      return Private.hiddenError(this.path);
+    }
+    if (status === 403) {
+      return new ConfigError(
+        `Permission denied: the Jupyter server may not ${action} ${this.path}. Check the owner and mode of ~/.qbraid and ~/.qbraid/qbraidrc.`,
+        { status, code: 'qbraidrc_permission', cause: error }
+      );
+    }
+    if (status === 0) {
+      return new ConfigError(
+        `The Jupyter server did not answer while trying to ${action} ${this.path}: ${detail}`,
+        { code: 'qbraidrc_network', cause: error }
+      );
+    }
+    return new ConfigError(
+      `The Jupyter server could not ${action} ${this.path} (${status}): ${detail}`,
+      { status, code: 'qbraidrc_server', cause: error }
+    );
+  }
+
+  private readonly _contents: Contents.IManager;
+  private readonly _allowHidden: boolean | null;
+  private readonly _changed = new Signal<this, void>(this);
+  private _snapshot: IQbraidrcSnapshot | null = null;
+  private _file: QbraidrcFile | null = null;
+}
+
+namespace Private {
+  export function status(error: unknown): number {
+    if (error instanceof ServerConnection.ResponseError) {
+      return error.response.status;
+    }
+    const response = (error as { response?: { status?: unknown } })?.response;
+    return typeof response?.status === 'number' ? response.status : 0;
+  }
+
+  export function isHidden(path: string): boolean {
+    return path.split('/').some(part => part.startsWith('.'));
+  }
+
+  export function hiddenError(path: string): ConfigError {
+    return new ConfigError(
+      `The Jupyter server hides dot-folders from the contents API, so ${path} cannot be read or written. ` +
+        'Start it with --ContentsManager.allow_hidden=True (or set c.ContentsManager.allow_hidden = True ' +
+        'in jupyter_server_config.py).',
+      { code: 'qbraidrc_hidden' }
+    );
+  }
+}

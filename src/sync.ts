@@ -1,0 +1,475 @@
+import { ISignal, Signal } from '@lumino/signaling';
+import { ConfigError } from './errors';
+import { QbraidrcFile } from './qbraidrc';
+import {
+  IQbraidrcSnapshot,
+  isSameVersion,
+  QbraidrcConflictError,
+  QbraidrcStore
+} from './qbraidrcstore';
+import type { QbraidConfigKey } from './tokens';
+import { DEFAULT_BASE_URL, normalizeBaseUrl } from './url';
+
+/**
+ * The settings that mirror qbraidrc keys, by their settings name.
+ */
+export type CredentialSetting =
+  'email' | 'apiKey' | 'refreshToken' | 'idToken' | 'baseUrl';
+
+/**
+ * Values of the mirrored settings (`''` means unset).
+ */
+export type CredentialValues = Record<CredentialSetting, string>;
+
+/**
+ * What the sync needs of the settings: their values, a change signal, a save.
+ */
+export interface ISyncedSettings {
+  readonly values: CredentialValues;
+  readonly changed: ISignal<unknown, unknown>;
+  save(values: Partial<CredentialValues>): Promise<void>;
+}
+
+/**
+ * Keys changed both in the settings and in the file since the last sync.
+ */
+export interface ISyncConflict {
+  /** The settings whose value differs on both sides (values are not given: they are secrets). */
+  readonly settings: CredentialSetting[];
+  /** Path of the file. */
+  readonly path: string;
+}
+
+/**
+ * The outcome of the last sync.
+ */
+export interface ISyncStatus {
+  state: 'idle' | 'syncing' | 'ok' | 'conflict' | 'error' | 'disabled';
+  /** When the last sync ended. */
+  time: Date | null;
+  /** What happened, for people (never a credential). */
+  message: string;
+  /** Path of the file relative to the server root. */
+  path: string;
+  /** How many times the file was written. */
+  writes: number;
+}
+
+/**
+ * Options of a credentials sync.
+ */
+export interface ICredentialsSyncOptions {
+  settings: ISyncedSettings;
+  store: QbraidrcStore;
+  /** Quiet time after the last settings change before writing (ms, default 400). */
+  debounceMs?: number;
+  /** How often to look for edits made outside the lab (ms; 0: never; default 10000). */
+  pollMs?: number;
+  /** Asks the user which side wins; without it the file wins (nothing is overwritten). */
+  resolveConflict?: (conflict: ISyncConflict) => Promise<'mine' | 'file'>;
+  /** The clock of the status times. */
+  now?: () => Date;
+}
+
+/**
+ * Keeps the credential settings and `~/.qbraid/qbraidrc` in agreement.
+ *
+ * - At start: empty settings import the file's credentials (say from
+ *   `qbraid configure`); settings with credentials are written to the file
+ *   where it lacks or differs from them.
+ * - On settings changes: after a quiet time, one write with only the keys
+ *   that changed; none when nothing changed.
+ * - Before every write the file's version is compared with the one read: an
+ *   edit made meanwhile to other keys is merged (and imported), an edit to the
+ *   same keys is a conflict the user resolves; nothing is overwritten silently.
+ * - `signOut()` clears the credentials from both, leaving the rest of the file.
+ */
+export class CredentialsSync {
+  /**
+   * Create a sync; call `start()` to begin.
+   */
+  constructor(options: ICredentialsSyncOptions) {
+    this._settings = options.settings;
+    this._store = options.store;
+    this._debounceMs = options.debounceMs ?? 400;
+    this._pollMs = options.pollMs ?? 10000;
+    this._resolveConflict = options.resolveConflict ?? null;
+    this._now = options.now ?? (() => new Date());
+    this._status = {
+      state: 'idle',
+      time: null,
+      message: 'Not synced yet.',
+      path: this._store.path,
+      writes: 0
+    };
+  }
+
+  /** The outcome of the last sync. */
+  get status(): Readonly<ISyncStatus> {
+    return { ...this._status };
+  }
+
+  /** Emitted whenever `status` changes. */
+  get statusChanged(): ISignal<this, ISyncStatus> {
+    return this._statusChanged;
+  }
+
+  /**
+   * Read the file and reconcile it with the settings, then follow changes.
+   */
+  async start(): Promise<void> {
+    if (this._started) {
+      return;
+    }
+    this._started = true;
+    this._settings.changed.connect(this._onSettingsChanged, this);
+    await this._run(() => this._initialSync());
+    if (this._pollMs > 0) {
+      this._pollTimer = setInterval(() => void this.checkFile(), this._pollMs);
+    }
+  }
+
+  /**
+   * Stop following changes (pending writes are dropped).
+   */
+  dispose(): void {
+    this._settings.changed.disconnect(this._onSettingsChanged, this);
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+      this._timer = null;
+    }
+    if (this._pollTimer !== null) {
+      clearInterval(this._pollTimer);
+      this._pollTimer = null;
+    }
+    this._started = false;
+    this._setStatus('disabled', 'Sync with qbraidrc is off.');
+  }
+
+  /**
+   * Write pending settings changes now.
+   */
+  flush(): Promise<void> {
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+      this._timer = null;
+    }
+    return this._run(() => this._write());
+  }
+
+  /**
+   * Resolves when no change is waiting and no sync is running.
+   */
+  async idle(): Promise<void> {
+    while (this._timer !== null || this._busy) {
+      await (this._busy ?? new Promise(r => setTimeout(r, this._debounceMs)));
+    }
+  }
+
+  /**
+   * Retry a write that failed, else look for an edit made outside the lab
+   * and import it (polled; also call it when the lab regains focus).
+   */
+  checkFile(): Promise<void> {
+    if (this._busy || this._timer !== null || !this._started) {
+      return this._busy ?? Promise.resolve();
+    }
+    return this._run(async () =>
+      this._hasPendingChanges() ? this._write() : this._importExternalEdit()
+    );
+  }
+
+  /** Whether settings hold changes not yet written (e.g. after a failed write). */
+  private _hasPendingChanges(): boolean {
+    const desired = this._desired();
+    return Private.KEYS.some(
+      key => desired[key] !== undefined && desired[key] !== this._synced[key]
+    );
+  }
+
+  /**
+   * Sign out: clear the credentials from the settings and the file; every
+   * other key, section and comment of the file stays.
+   */
+  async signOut(): Promise<void> {
+    await this._settings.save({
+      email: '',
+      apiKey: '',
+      refreshToken: '',
+      idToken: ''
+    });
+    await this.flush();
+  }
+
+  private _onSettingsChanged(): void {
+    if (this._importing) {
+      return;
+    }
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+    }
+    this._timer = setTimeout(() => {
+      this._timer = null;
+      void this._run(() => this._write());
+    }, this._debounceMs);
+  }
+
+  /** Run one sync step after the ones before it, recording its outcome. */
+  private _run(step: () => Promise<string | null>): Promise<void> {
+    const previous = this._busy ?? Promise.resolve();
+    const current = previous.then(async () => {
+      try {
+        const message = await step();
+        if (message !== null) {
+          this._setStatus('ok', message);
+        }
+      } catch (error) {
+        const conflict = error instanceof QbraidrcConflictError;
+        this._setStatus(
+          conflict ? 'conflict' : 'error',
+          error instanceof ConfigError
+            ? error.message
+            : `qbraidrc sync failed: ${(error as Error).message}`
+        );
+      }
+    });
+    this._busy = current;
+    void current.then(() => {
+      if (this._busy === current) {
+        this._busy = null;
+      }
+    });
+    return current;
+  }
+
+  private async _initialSync(): Promise<string> {
+    const snapshot = await this._store.read();
+    this._baseline = snapshot;
+    const file = this._store.file!;
+    const mine = this._desired();
+    const hasCredentials = (
+      values: Partial<Record<QbraidConfigKey, string | null>>
+    ) => Private.CREDENTIAL_KEYS.some(key => !!values[key]);
+    const theirs = Private.fileValues(file);
+    if (!hasCredentials(mine) && hasCredentials(theirs)) {
+      await this._import(file, Private.KEYS);
+      return `Imported the credentials of ${this._store.path}.`;
+    }
+    // Only what the settings hold is written at start; the file's other values stay.
+    for (const key of Private.KEYS) {
+      this._synced[key] = mine[key] ? theirs[key] : (mine[key] ?? null);
+    }
+    return (
+      (await this._write()) ?? `${this._store.path} agrees with the settings.`
+    );
+  }
+
+  /** Write the keys whose settings changed since the last sync; `null` when none did. */
+  private async _write(): Promise<string | null> {
+    const desired = this._desired();
+    let changed = Private.KEYS.filter(
+      key => desired[key] !== undefined && desired[key] !== this._synced[key]
+    );
+    if (!changed.length) {
+      return null;
+    }
+    this._setStatus('syncing', `Writing ${this._store.path}…`);
+    let baseline = this._baseline ?? (await this._store.read());
+    const now = await this._store.stamp();
+    if (!isSameVersion(now, baseline)) {
+      // Edited outside the lab since we read it: merge, or ask.
+      const before = QbraidrcFile.parse(baseline.text);
+      baseline = await this._store.read();
+      const fresh = this._store.file!;
+      const external = Private.KEYS.filter(
+        key => fresh.get(key) !== before.get(key)
+      );
+      const clash = external.filter(
+        key => changed.includes(key) && fresh.get(key) !== desired[key]
+      );
+      let useFile: QbraidConfigKey[] = [];
+      if (clash.length) {
+        useFile = (await this._ask(clash)) === 'file' ? clash : [];
+      }
+      await this._import(
+        fresh,
+        external.filter(key => !changed.includes(key) || useFile.includes(key))
+      );
+      changed = changed.filter(key => !useFile.includes(key));
+      this._baseline = baseline;
+    }
+    const file = QbraidrcFile.parse(baseline.text);
+    const values = Object.fromEntries(
+      changed.map(key => [key, desired[key] ?? null])
+    );
+    if (file.update(values)) {
+      this._baseline = await this._store.write(file, baseline);
+      this._status.writes++;
+    }
+    for (const key of changed) {
+      this._synced[key] = desired[key] ?? null;
+    }
+    return `Wrote ${changed.map(k => Private.SETTING_OF[k]).join(', ')} to ${this._store.path}.`;
+  }
+
+  private async _importExternalEdit(): Promise<string | null> {
+    const baseline = this._baseline;
+    if (!baseline) {
+      return null;
+    }
+    const now = await this._store.stamp();
+    if (isSameVersion(now, baseline)) {
+      return null;
+    }
+    const before = QbraidrcFile.parse(baseline.text);
+    this._baseline = await this._store.read();
+    const fresh = this._store.file!;
+    const external = Private.KEYS.filter(
+      key => fresh.get(key) !== before.get(key)
+    );
+    if (!external.length) {
+      return null;
+    }
+    await this._import(fresh, external);
+    return `Imported a change of ${this._store.path} made outside the lab.`;
+  }
+
+  /** Copy `keys` of `file` into the settings, remembering them as synced. */
+  private async _import(
+    file: QbraidrcFile,
+    keys: QbraidConfigKey[]
+  ): Promise<void> {
+    const values: Partial<CredentialValues> = {};
+    for (const key of keys) {
+      let value = file.get(key);
+      if (key === 'url' && value !== null && !Private.usableUrl(value)) {
+        continue;
+      }
+      this._synced[key] = value;
+      if (
+        key === 'url' &&
+        value !== null &&
+        Private.usableUrl(value) === DEFAULT_BASE_URL
+      ) {
+        value = null;
+      }
+      values[Private.SETTING_OF[key]] = value ?? '';
+    }
+    if (!Object.keys(values).length) {
+      return;
+    }
+    this._importing = true;
+    try {
+      await this._settings.save(values);
+    } finally {
+      this._importing = false;
+    }
+  }
+
+  private async _ask(keys: QbraidConfigKey[]): Promise<'mine' | 'file'> {
+    const conflict: ISyncConflict = {
+      settings: keys.map(key => Private.SETTING_OF[key]),
+      path: this._store.path
+    };
+    this._setStatus(
+      'conflict',
+      `${conflict.settings.join(', ')} changed both here and in ${this._store.path}.`
+    );
+    return this._resolveConflict ? this._resolveConflict(conflict) : 'file';
+  }
+
+  /** The settings as qbraidrc values: `null` removes a key, `undefined` leaves it alone. */
+  private _desired(): Partial<Record<QbraidConfigKey, string | null>> {
+    const values = this._settings.values;
+    const text = (value: string) => value.trim() || null;
+    const url = values.baseUrl.trim();
+    return {
+      email: text(values.email),
+      'api-key': text(values.apiKey),
+      'refresh-token': text(values.refreshToken),
+      'id-token': text(values.idToken),
+      // An empty base URL defers to the file; the default is never written.
+      url: !url
+        ? undefined
+        : Private.usableUrl(url) === DEFAULT_BASE_URL
+          ? null
+          : url
+    };
+  }
+
+  private _setStatus(state: ISyncStatus['state'], message: string): void {
+    this._status = {
+      ...this._status,
+      state,
+      message,
+      time: state === 'syncing' ? this._status.time : this._now()
+    };
+    this._statusChanged.emit(this.status);
+  }
+
+  private readonly _settings: ISyncedSettings;
+  private readonly _store: QbraidrcStore;
+  private readonly _debounceMs: number;
+  private readonly _pollMs: number;
+  private readonly _resolveConflict: ISyncOptionsResolver | null;
+  private readonly _now: () => Date;
+  private readonly _statusChanged = new Signal<this, ISyncStatus>(this);
+  private readonly _synced: Partial<Record<QbraidConfigKey, string | null>> =
+    {};
+  private _status: ISyncStatus;
+  private _baseline: IQbraidrcSnapshot | null = null;
+  private _timer: ReturnType<typeof setTimeout> | null = null;
+  private _pollTimer: ReturnType<typeof setInterval> | null = null;
+  private _busy: Promise<void> | null = null;
+  private _importing = false;
+  private _started = false;
+}
+
+type ISyncOptionsResolver = NonNullable<
+  ICredentialsSyncOptions['resolveConflict']
+>;
+
+namespace Private {
+  export const KEYS: QbraidConfigKey[] = [
+    'email',
+    'api-key',
+    'refresh-token',
+    'id-token',
+    'url'
+  ];
+
+  export const CREDENTIAL_KEYS: QbraidConfigKey[] = [
+    'api-key',
+    'refresh-token',
+    'id-token'
+  ];
+
+  export const SETTING_OF: Record<QbraidConfigKey, CredentialSetting> = {
+    email: 'email',
+    'api-key': 'apiKey',
+    'refresh-token': 'refreshToken',
+    'id-token': 'idToken',
+    url: 'baseUrl'
+  };
+
+  /**
+   * qbraid-core writes the URL of its own (V1) API by default; this session
+   * talks to another API, so that value is not imported as our base URL.
+   */
+  const FOREIGN_DEFAULT_URLS = new Set(['https://api-v2.qbraid.com/api/v1']);
+
+  export function usableUrl(value: string): string | null {
+    try {
+      const url = normalizeBaseUrl(value);
+      return FOREIGN_DEFAULT_URLS.has(url) ? null : url;
+    } catch {
+      return null;
+    }
+  }
+
+  export function fileValues(
+    file: QbraidrcFile
+  ): Partial<Record<QbraidConfigKey, string | null>> {
+    return Object.fromEntries(KEYS.map(key => [key, file.get(key)]));
+  }
+}
