@@ -3,13 +3,18 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
+import { PageConfig } from '@jupyterlab/coreutils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { IFormRendererRegistry } from '@jupyterlab/ui-components';
 import { PromiseDelegate } from '@lumino/coreutils';
 import { addCheckConnectionCommand } from './commands';
 import { QbraidSession } from './session';
 import { IQbraidSettings, sessionUpdateFromSettings } from './settings';
-import { IQbraidSession } from './tokens';
+import { QbraidrcSyncManager } from './syncmanager';
+import { IQbraidCredentialsSync, IQbraidSession } from './tokens';
+import { createMaskedInput } from './widgets/maskedinput';
+import { askWhichWins, notifySyncErrors } from './widgets/syncnotifications';
 
 // Consumers import from the package root, which `sharedPackages` makes one shared module.
 export * from './tokens';
@@ -21,6 +26,7 @@ export {
 } from './errors';
 
 const PLUGIN_ID = 'jupyterlab-qbraid-session:plugin';
+const DOMAIN = 'jupyterlab_qbraid_session';
 
 /**
  * Provides the shared qBraid session, configured from the user settings and
@@ -38,9 +44,7 @@ const sessionPlugin: JupyterFrontEndPlugin<IQbraidSession> = {
     registry: ISettingRegistry | null,
     translator: ITranslator | null
   ): IQbraidSession => {
-    const trans = (translator ?? nullTranslator).load(
-      'jupyterlab_qbraid_session'
-    );
+    const trans = (translator ?? nullTranslator).load(DOMAIN);
     const settingsApplied = new PromiseDelegate<void>();
     const session = new QbraidSession({ ready: settingsApplied.promise });
     const apply = (settings: ISettingRegistry.ISettings) => {
@@ -66,6 +70,64 @@ const sessionPlugin: JupyterFrontEndPlugin<IQbraidSession> = {
       )
       .then(() => settingsApplied.resolve());
     return session;
+  }
+};
+
+/**
+ * Two-way sync of the credentials with the server's ~/.qbraid/qbraidrc,
+ * started once the lab is restored (no request before that).
+ */
+const syncPlugin: JupyterFrontEndPlugin<IQbraidCredentialsSync> = {
+  id: 'jupyterlab-qbraid-session:sync',
+  description: 'Keeps the qBraid settings and ~/.qbraid/qbraidrc in agreement.',
+  autoStart: true,
+  requires: [IQbraidSession, ISettingRegistry],
+  optional: [ITranslator],
+  provides: IQbraidCredentialsSync,
+  activate: (
+    app: JupyterFrontEnd,
+    session: IQbraidSession,
+    registry: ISettingRegistry,
+    translator: ITranslator | null
+  ): IQbraidCredentialsSync => {
+    const trans = (translator ?? nullTranslator).load(DOMAIN);
+    // A `false` page option reads as '' (PageConfig drops falsy values): unknown.
+    const allowHidden = String(PageConfig.getOption('allow_hidden_files'));
+    const manager = new QbraidrcSyncManager({
+      session,
+      contents: app.serviceManager.contents,
+      serverRoot: PageConfig.getOption('serverRoot'),
+      allowHidden: allowHidden.toLowerCase() === 'true' ? true : null,
+      resolveConflict: askWhichWins(trans)
+    });
+    manager.statusChanged.connect(notifySyncErrors(trans));
+    void Promise.all([app.restored, registry.load(PLUGIN_ID)]).then(
+      ([, settings]) => manager.start(settings)
+    );
+    return manager;
+  }
+};
+
+/**
+ * Masked inputs (with show/hide) for the secrets in the Settings Editor.
+ */
+const maskedFieldsPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-qbraid-session:masked-fields',
+  description: 'Masks the qBraid API key and tokens in the Settings Editor.',
+  autoStart: true,
+  requires: [IFormRendererRegistry],
+  optional: [ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    renderers: IFormRendererRegistry,
+    translator: ITranslator | null
+  ) => {
+    const widgetRenderer = createMaskedInput(
+      (translator ?? nullTranslator).load(DOMAIN)
+    );
+    for (const key of ['apiKey', 'refreshToken', 'idToken']) {
+      renderers.addRenderer(`${PLUGIN_ID}.${key}`, { widgetRenderer });
+    }
   }
 };
 
@@ -96,4 +158,4 @@ const commandsPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [sessionPlugin, commandsPlugin];
+export default [sessionPlugin, syncPlugin, maskedFieldsPlugin, commandsPlugin];

@@ -321,6 +321,21 @@ export class QbraidSession implements IQbraidSession {
     }
   }
 
+  /**
+   * Use `store` (or none) as the fallback for values not given directly;
+   * emits `changed` when values change.
+   */
+  setConfigStore(store: IQbraidConfigStore | null): void {
+    this._checkOpen();
+    if (store === this._config) {
+      return;
+    }
+    this._config?.changed?.disconnect(this._onConfigChanged, this);
+    this._config = store;
+    this._config?.changed?.connect(this._onConfigChanged, this);
+    this._refresh();
+  }
+
   /** Abort requests in flight; later requests reject with `ConfigError`. */
   close(): void {
     if (this._closed) {
@@ -599,7 +614,7 @@ export class QbraidSession implements IQbraidSession {
     }
   }
 
-  private readonly _config: IQbraidConfigStore | null;
+  private _config: IQbraidConfigStore | null;
   private readonly _env: Record<string, string | undefined>;
   private readonly _transport: QbraidTransport;
   private readonly _sleep: (ms: number, signal: AbortSignal) => Promise<void>;

@@ -7,7 +7,7 @@ import {
   QbraidrcConflictError,
   QbraidrcStore
 } from './qbraidrcstore';
-import type { QbraidConfigKey } from './tokens';
+import type { IQbraidSyncStatus, QbraidConfigKey } from './tokens';
 import { DEFAULT_BASE_URL, normalizeBaseUrl } from './url';
 
 /**
@@ -38,21 +38,6 @@ export interface ISyncConflict {
   readonly settings: CredentialSetting[];
   /** Path of the file. */
   readonly path: string;
-}
-
-/**
- * The outcome of the last sync.
- */
-export interface ISyncStatus {
-  state: 'idle' | 'syncing' | 'ok' | 'conflict' | 'error' | 'disabled';
-  /** When the last sync ended. */
-  time: Date | null;
-  /** What happened, for people (never a credential). */
-  message: string;
-  /** Path of the file relative to the server root. */
-  path: string;
-  /** How many times the file was written. */
-  writes: number;
 }
 
 /**
@@ -105,12 +90,12 @@ export class CredentialsSync {
   }
 
   /** The outcome of the last sync. */
-  get status(): Readonly<ISyncStatus> {
+  get status(): Readonly<IQbraidSyncStatus> {
     return { ...this._status };
   }
 
   /** Emitted whenever `status` changes. */
-  get statusChanged(): ISignal<this, ISyncStatus> {
+  get statusChanged(): ISignal<this, IQbraidSyncStatus> {
     return this._statusChanged;
   }
 
@@ -397,7 +382,7 @@ export class CredentialsSync {
     };
   }
 
-  private _setStatus(state: ISyncStatus['state'], message: string): void {
+  private _setStatus(state: IQbraidSyncStatus['state'], message: string): void {
     this._status = {
       ...this._status,
       state,
@@ -413,10 +398,10 @@ export class CredentialsSync {
   private readonly _pollMs: number;
   private readonly _resolveConflict: ISyncOptionsResolver | null;
   private readonly _now: () => Date;
-  private readonly _statusChanged = new Signal<this, ISyncStatus>(this);
+  private readonly _statusChanged = new Signal<this, IQbraidSyncStatus>(this);
   private readonly _synced: Partial<Record<QbraidConfigKey, string | null>> =
     {};
-  private _status: ISyncStatus;
+  private _status: IQbraidSyncStatus;
   private _baseline: IQbraidrcSnapshot | null = null;
   private _timer: ReturnType<typeof setTimeout> | null = null;
   private _pollTimer: ReturnType<typeof setInterval> | null = null;

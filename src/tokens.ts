@@ -163,6 +163,11 @@ export interface IQbraidSession {
   saveConfig(values?: IQbraidCredentials): Promise<void>;
   /** Reconfigure the session live; emits `changed` when something changed. */
   update(values: IQbraidCredentials & IQbraidRetryOptions): void;
+  /**
+   * Use `store` (or none) as the fallback for values not given directly, as
+   * the SDK falls back to qbraidrc. Emits `changed` when values change.
+   */
+  setConfigStore(store: IQbraidConfigStore | null): void;
   /** Abort requests in flight; later requests reject with a `ConfigError`. */
   close(): void;
 }
@@ -188,4 +193,43 @@ export namespace IQbraidSession {
 export const IQbraidSession = new Token<IQbraidSession>(
   'jupyterlab-qbraid-session:IQbraidSession',
   'One authenticated, retrying session to the qBraid API, shared by every plugin.'
+);
+
+/**
+ * The outcome of the last settings <-> qbraidrc sync.
+ */
+export interface IQbraidSyncStatus {
+  /** `disabled` when sync is turned off in the settings. */
+  state: 'idle' | 'syncing' | 'ok' | 'conflict' | 'error' | 'disabled';
+  /** When the last sync ended. */
+  time: Date | null;
+  /** What happened, for people (never a credential). */
+  message: string;
+  /** Path of the qbraidrc file relative to the server root. */
+  path: string;
+  /** How many times the file was written. */
+  writes: number;
+}
+
+/**
+ * Keeps the credential settings and the server's `~/.qbraid/qbraidrc` in
+ * agreement, so notebooks using the Python qBraid SDK are signed in too.
+ */
+export interface IQbraidCredentialsSync {
+  /** The outcome of the last sync. */
+  readonly status: IQbraidSyncStatus;
+  /** Emitted when `status` changes. */
+  readonly statusChanged: ISignal<IQbraidCredentialsSync, IQbraidSyncStatus>;
+  /** Write pending changes and look for edits made outside the lab, now. */
+  syncNow(): Promise<void>;
+  /** Clear the credentials from the settings and from qbraidrc (the rest of the file stays). */
+  signOut(): Promise<void>;
+}
+
+/**
+ * The DI token of the credentials sync.
+ */
+export const IQbraidCredentialsSync = new Token<IQbraidCredentialsSync>(
+  'jupyterlab-qbraid-session:IQbraidCredentialsSync',
+  'Two-way sync of the qBraid credentials between the settings and ~/.qbraid/qbraidrc.'
 );

@@ -514,6 +514,17 @@ describe('QbraidSession', () => {
       expect(emitted).toEqual([['apiKey']]);
     });
 
+    it('setConfigStore() switches the fallback live and emits changed', () => {
+      const session = makeSession(api);
+      const emitted: unknown[] = [];
+      session.changed.connect((_, args) => emitted.push(args.changed));
+      session.setConfigStore(new MemoryConfigStore({ 'api-key': 'file-key' }));
+      expect(session.apiKey).toBe('file-key');
+      session.setConfigStore(null);
+      expect(session.apiKey).toBeNull();
+      expect(emitted).toEqual([['apiKey'], ['apiKey']]);
+    });
+
     it('fails requests clearly when the config store gets an unusable url', async () => {
       const config = new MemoryConfigStore();
       const session = new QbraidSession({ config, env: {}, fetch: api.fetch });

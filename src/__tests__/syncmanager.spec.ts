@@ -1,0 +1,133 @@
+import type { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { Signal } from '@lumino/signaling';
+import { QbraidSession } from '../session';
+import { QbraidrcSyncManager, RegistrySettings } from '../syncmanager';
+import { FakeContents } from './fakecontents';
+
+const PATH = '.qbraid/qbraidrc';
+
+/** The parts of ISettingRegistry.ISettings the manager uses. */
+class FakeRegistrySettings {
+  user: Record<string, unknown> = {};
+  readonly changed = new Signal<this, void>(this);
+  saves: string[] = [];
+  constructor(private readonly _defaults: Record<string, unknown>) {}
+  get composite() {
+    return { ...this._defaults, ...this.user };
+  }
+  async save(raw: string) {
+    this.saves.push(raw);
+    this.user = JSON.parse(raw);
+    this.changed.emit();
+  }
+  get asSettings() {
+    return this as unknown as ISettingRegistry.ISettings;
+  }
+}
+
+const DEFAULTS = {
+  email: '',
+  apiKey: '',
+  refreshToken: '',
+  idToken: '',
+  baseUrl: '',
+  syncQbraidrc: true,
+  qbraidrcPath: ''
+};
+
+describe('RegistrySettings', () => {
+  it('reads the mirrored values and saves an import in one write', async () => {
+    const settings = new FakeRegistrySettings(DEFAULTS);
+    settings.user = { apiKey: 'k-1', timeout: 5 };
+    const adapter = new RegistrySettings(settings.asSettings);
+    expect(adapter.values).toEqual({
+      email: '',
+      apiKey: 'k-1',
+      refreshToken: '',
+      idToken: '',
+      baseUrl: ''
+    });
+    await adapter.save({ apiKey: 'k-2', email: 'me@example.com' });
+    expect(settings.saves).toHaveLength(1);
+    expect(settings.user).toEqual({
+      apiKey: 'k-2',
+      email: 'me@example.com',
+      timeout: 5
+    });
+  });
+});
+
+describe('QbraidrcSyncManager', () => {
+  let contents: FakeContents;
+  let settings: FakeRegistrySettings;
+  let session: QbraidSession;
+  let manager: QbraidrcSyncManager;
+
+  function makeManager(serverRoot = '~') {
+    manager = new QbraidrcSyncManager({
+      session,
+      contents: contents.manager,
+      serverRoot,
+      allowHidden: true,
+      debounceMs: 5,
+      pollMs: 0
+    });
+    return manager;
+  }
+
+  beforeEach(() => {
+    contents = new FakeContents();
+    contents.folders.add('.qbraid');
+    settings = new FakeRegistrySettings(DEFAULTS);
+    session = new QbraidSession({ env: {} });
+  });
+  afterEach(() => manager?.sync?.dispose());
+
+  it('makes qbraidrc the session fallback and imports its credentials', async () => {
+    contents.edit(
+      PATH,
+      '[default]\napi-key = file-key\nurl = https://staging.example.com/api\n'
+    );
+    await makeManager().start(settings.asSettings);
+    expect(session.apiKey).toBe('file-key');
+    expect(session.baseUrl).toBe('https://staging.example.com/api');
+    expect(settings.user).toMatchObject({ apiKey: 'file-key' });
+    expect(manager.status).toMatchObject({ state: 'ok', path: PATH });
+  });
+
+  it('turns off when syncQbraidrc is false, and back on', async () => {
+    contents.edit(PATH, '[default]\napi-key = file-key\n');
+    settings.user = { syncQbraidrc: false, apiKey: 'lab-key' };
+    await makeManager().start(settings.asSettings);
+    expect(manager.status.state).toBe('disabled');
+    expect(contents.puts).toBe(0);
+    await settings.save(
+      JSON.stringify({ syncQbraidrc: true, apiKey: 'lab-key' })
+    );
+    await manager.sync!.idle();
+    expect(contents.read(PATH)).toBe('[default]\napi-key = lab-key\n');
+  });
+
+  it('reports a server root that does not contain the home directory', async () => {
+    await makeManager('~/work').start(settings.asSettings);
+    expect(manager.status.state).toBe('error');
+    expect(manager.status.message).toContain('--ServerApp.root_dir=~');
+  });
+
+  it('follows a qbraidrc path given in the settings', async () => {
+    contents.folders.add('config');
+    settings.user = { qbraidrcPath: 'config/qbraidrc', apiKey: 'lab-key' };
+    await makeManager('/srv').start(settings.asSettings);
+    expect(contents.read('config/qbraidrc')).toBe(
+      '[default]\napi-key = lab-key\n'
+    );
+  });
+
+  it('signs out through the sync', async () => {
+    contents.edit(PATH, '[default]\napi-key = file-key\norganization = acme\n');
+    await makeManager().start(settings.asSettings);
+    await manager.signOut();
+    expect(settings.user).toMatchObject({ apiKey: '' });
+    expect(contents.read(PATH)).toBe('[default]\norganization = acme\n');
+  });
+});

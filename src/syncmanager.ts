@@ -1,0 +1,209 @@
+import type { Contents } from '@jupyterlab/services';
+import type { ISettingRegistry } from '@jupyterlab/settingregistry';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import { ISignal, Signal } from '@lumino/signaling';
+import { ConfigError } from './errors';
+import { QbraidrcStore } from './qbraidrcstore';
+import {
+  CredentialSetting,
+  CredentialsSync,
+  CredentialValues,
+  ICredentialsSyncOptions,
+  ISyncedSettings
+} from './sync';
+import type {
+  IQbraidCredentialsSync,
+  IQbraidSession,
+  IQbraidSyncStatus
+} from './tokens';
+
+const CREDENTIAL_SETTINGS: CredentialSetting[] = [
+  'email',
+  'apiKey',
+  'refreshToken',
+  'idToken',
+  'baseUrl'
+];
+
+/**
+ * The plugin's settings seen as the values the sync mirrors. Imports are saved
+ * in one write of the user settings.
+ */
+export class RegistrySettings implements ISyncedSettings {
+  /**
+   * Wrap loaded settings.
+   */
+  constructor(private readonly _settings: ISettingRegistry.ISettings) {}
+
+  /** The mirrored values (`''` when unset). */
+  get values(): CredentialValues {
+    const composite = this._settings.composite as Record<string, unknown>;
+    const values = {} as CredentialValues;
+    for (const key of CREDENTIAL_SETTINGS) {
+      const value = composite[key];
+      values[key] = typeof value === 'string' ? value : '';
+    }
+    return values;
+  }
+
+  /** The registry's change signal. */
+  get changed(): ISignal<unknown, unknown> {
+    return this._settings.changed;
+  }
+
+  /** Merge values into the user settings with one save. */
+  async save(values: Partial<CredentialValues>): Promise<void> {
+    const user = {
+      ...(this._settings.user as ReadonlyPartialJSONObject),
+      ...values
+    };
+    await this._settings.save(JSON.stringify(user, null, 2));
+  }
+}
+
+/**
+ * Options of the sync manager.
+ */
+export interface IQbraidrcSyncManagerOptions {
+  /** The session whose config fallback is the qbraidrc store. */
+  session: IQbraidSession;
+  /** The Jupyter contents service. */
+  contents: Contents.IManager;
+  /** `PageConfig`'s `serverRoot` (`~` when the root is the home directory). */
+  serverRoot: string;
+  /** `PageConfig`'s `allow_hidden_files`, when known. */
+  allowHidden: boolean | null;
+  /** Asks the user which side of a conflict wins. */
+  resolveConflict?: ICredentialsSyncOptions['resolveConflict'];
+  /** Passed to the sync (tests shorten them). */
+  debounceMs?: number;
+  pollMs?: number;
+}
+
+/**
+ * Runs the qbraidrc sync as the settings say (`syncQbraidrc`,
+ * `qbraidrcPath`), restarting it when they change, and makes the qbraidrc
+ * store the session's config fallback.
+ */
+export class QbraidrcSyncManager implements IQbraidCredentialsSync {
+  /**
+   * Create a manager; nothing happens before `start`.
+   */
+  constructor(options: IQbraidrcSyncManagerOptions) {
+    this._options = options;
+    this._status = {
+      state: 'idle',
+      time: null,
+      message: 'Waiting for the lab to start.',
+      path: '',
+      writes: 0
+    };
+  }
+
+  /** The outcome of the last sync. */
+  get status(): IQbraidSyncStatus {
+    return { ...this._status };
+  }
+
+  /** Emitted when `status` changes. */
+  get statusChanged(): ISignal<this, IQbraidSyncStatus> {
+    return this._statusChanged;
+  }
+
+  /**
+   * Begin with the loaded settings, and follow their changes.
+   */
+  async start(settings: ISettingRegistry.ISettings): Promise<void> {
+    this._settings = settings;
+    settings.changed.connect(() => void this._configure(), this);
+    await this._configure();
+  }
+
+  /** Write pending changes and look for outside edits now. */
+  async syncNow(): Promise<void> {
+    await this._sync?.flush();
+    await this._sync?.checkFile();
+  }
+
+  /** Clear the credentials from the settings and from qbraidrc. */
+  async signOut(): Promise<void> {
+    if (this._sync) {
+      await this._sync.signOut();
+    } else if (this._settings) {
+      await new RegistrySettings(this._settings).save({
+        email: '',
+        apiKey: '',
+        refreshToken: '',
+        idToken: ''
+      });
+    }
+  }
+
+  /** The running sync, if any (for tests and the status display). */
+  get sync(): CredentialsSync | null {
+    return this._sync;
+  }
+
+  private async _configure(): Promise<void> {
+    const composite = this._settings!.composite;
+    const enabled = composite['syncQbraidrc'] !== false;
+    const override = String(composite['qbraidrcPath'] ?? '');
+    const key = `${enabled}\u0000${override}`;
+    if (key === this._configuredAs) {
+      return;
+    }
+    this._configuredAs = key;
+    this._sync?.dispose();
+    this._sync = null;
+    const { session } = this._options;
+    if (!enabled) {
+      session.setConfigStore(null);
+      this._setStatus({
+        state: 'disabled',
+        message: 'Sync with qbraidrc is off.',
+        path: ''
+      });
+      return;
+    }
+    let store: QbraidrcStore;
+    try {
+      store = new QbraidrcStore({
+        contents: this._options.contents,
+        path: QbraidrcStore.resolvePath(this._options.serverRoot, override),
+        allowHidden: this._options.allowHidden
+      });
+    } catch (error) {
+      session.setConfigStore(null);
+      this._setStatus({
+        state: 'error',
+        message: (error as ConfigError).message,
+        path: '',
+        time: new Date()
+      });
+      return;
+    }
+    session.setConfigStore(store);
+    const sync = new CredentialsSync({
+      settings: new RegistrySettings(this._settings!),
+      store,
+      resolveConflict: this._options.resolveConflict,
+      debounceMs: this._options.debounceMs,
+      pollMs: this._options.pollMs
+    });
+    sync.statusChanged.connect((_, status) => this._setStatus(status));
+    this._sync = sync;
+    await sync.start();
+  }
+
+  private _setStatus(status: Partial<IQbraidSyncStatus>): void {
+    this._status = { ...this._status, ...status };
+    this._statusChanged.emit(this.status);
+  }
+
+  private readonly _options: IQbraidrcSyncManagerOptions;
+  private readonly _statusChanged = new Signal<this, IQbraidSyncStatus>(this);
+  private _status: IQbraidSyncStatus;
+  private _settings: ISettingRegistry.ISettings | null = null;
+  private _sync: CredentialsSync | null = null;
+  private _configuredAs: string | null = null;
+}
