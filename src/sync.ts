@@ -327,18 +327,16 @@ export class CredentialsSync {
     const values: Partial<CredentialValues> = {};
     for (const key of keys) {
       let value = file.get(key);
-      if (key === 'url' && value !== null && !Private.usableUrl(value)) {
-        continue;
+      if (key === 'url' && value !== null) {
+        // Normalized as the session would; a URL it cannot use is not imported.
+        value = Private.usableUrl(value);
+        if (value === null) {
+          continue;
+        }
       }
       this._synced[key] = value;
-      if (
-        key === 'url' &&
-        value !== null &&
-        Private.usableUrl(value) === DEFAULT_BASE_URL
-      ) {
-        value = null;
-      }
-      values[Private.SETTING_OF[key]] = value ?? '';
+      values[Private.SETTING_OF[key]] =
+        key === 'url' && value === DEFAULT_BASE_URL ? '' : (value ?? '');
     }
     if (!Object.keys(values).length) {
       return;
@@ -378,7 +376,7 @@ export class CredentialsSync {
         ? undefined
         : Private.usableUrl(url) === DEFAULT_BASE_URL
           ? null
-          : url
+          : (Private.usableUrl(url) ?? url)
     };
   }
 
