@@ -13,7 +13,7 @@ import { QbraidSession } from './session';
 import { IQbraidSettings, sessionUpdateFromSettings } from './settings';
 import { QbraidrcSyncManager } from './syncmanager';
 import { IQbraidCredentialsSync, IQbraidSession } from './tokens';
-import { createMaskedInput } from './widgets/maskedinput';
+import { createMaskedField } from './widgets/maskedinput';
 import { askWhichWins, notifySyncErrors } from './widgets/syncnotifications';
 
 // Consumers import from the package root, which `sharedPackages` makes one shared module.
@@ -122,11 +122,11 @@ const maskedFieldsPlugin: JupyterFrontEndPlugin<void> = {
     renderers: IFormRendererRegistry,
     translator: ITranslator | null
   ) => {
-    const widgetRenderer = createMaskedInput(
+    const fieldRenderer = createMaskedField(
       (translator ?? nullTranslator).load(DOMAIN)
     );
     for (const key of ['apiKey', 'refreshToken', 'idToken']) {
-      renderers.addRenderer(`${PLUGIN_ID}.${key}`, { widgetRenderer });
+      renderers.addRenderer(`${PLUGIN_ID}.${key}`, { fieldRenderer });
     }
   }
 };

@@ -71,23 +71,54 @@ export interface IQbraidrcStoreOptions {
  */
 export class QbraidrcStore implements IQbraidConfigStore {
   /**
-   * The path of `~/.qbraid/qbraidrc` relative to the server root, from
-   * `PageConfig`'s `serverRoot` (`~` when the root is the home directory).
-   * `override` (a user setting) wins. Throws when the home is outside the root.
+   * Find `~/.qbraid/qbraidrc` relative to the server root. `override` (a
+   * user setting) wins. jupyter_server shows a root inside the home as
+   * `~/...` (then the home is out of reach) and the home itself as an absolute
+   * path, like any other folder: a root that holds what a home holds
+   * (`.local`, where the server keeps its runtime files, `.jupyter`, shell
+   * profiles, `.qbraid`) is taken for the home. Throws a `ConfigError` that
+   * says what to set otherwise.
    */
-  static resolvePath(serverRoot: string, override = ''): string {
+  static async locate(
+    contents: Contents.IManager,
+    serverRoot: string,
+    override = ''
+  ): Promise<string> {
     const explicit = override.trim().replace(/^\/+/, '');
     if (explicit) {
       return explicit;
     }
-    const root = serverRoot.trim().replace(/\/+$/, '');
-    if (root === '~' || root === '') {
+    const root = serverRoot.trim().replace(/\/+$/, '') || '~';
+    if (root === '~') {
+      return QBRAIDRC_PATH;
+    }
+    if (root.startsWith('~/')) {
+      throw new ConfigError(
+        `The Jupyter server's root is ${root}, inside your home directory, so ~/.qbraid/qbraidrc is out of the ` +
+          'contents API\'s reach. Start the server with --ServerApp.root_dir=~, or set "qbraidrc path" to ' +
+          `the file's path relative to ${root}.`,
+        { code: 'qbraidrc_outside_root' }
+      );
+    }
+    let names: string[];
+    try {
+      const listing = await contents.get('', { content: true });
+      names = Array.isArray(listing.content)
+        ? listing.content.map((item: Contents.IModel) => item.name)
+        : [];
+    } catch (error) {
+      throw new ConfigError(
+        `Could not list the Jupyter server's root to find ~/.qbraid/qbraidrc: ${(error as Error).message}`,
+        { code: 'qbraidrc_server', cause: error }
+      );
+    }
+    if (Private.HOME_MARKERS.some(name => names.includes(name))) {
       return QBRAIDRC_PATH;
     }
     throw new ConfigError(
-      `The Jupyter server's root is ${root}, so ~/.qbraid/qbraidrc is outside what the contents API can reach. ` +
-        'Start the server with --ServerApp.root_dir=~ (its root must be your home directory), or set ' +
-        `"qbraidrc path" to the file's path relative to ${root}.`,
+      `The Jupyter server's root (${root}) does not look like your home directory, so ~/.qbraid/qbraidrc may be ` +
+        'outside it. Start the server with --ServerApp.root_dir=~ (and --ContentsManager.allow_hidden=True), ' +
+        `or set "qbraidrc path" to the file's path relative to ${root}.`,
       { code: 'qbraidrc_outside_root' }
     );
   }
@@ -310,6 +341,23 @@ export class QbraidrcStore implements IQbraidConfigStore {
 }
 
 namespace Private {
+  /**
+   * What a home directory holds: `.local` (jupyter_server's runtime files),
+   * Jupyter's and the shells' configuration, qBraid's folder.
+   */
+  export const HOME_MARKERS = [
+    '.qbraid',
+    '.local',
+    '.jupyter',
+    '.ipython',
+    '.bashrc',
+    '.profile',
+    '.bash_profile',
+    '.zshrc',
+    '.config',
+    '.cache'
+  ];
+
   export function status(error: unknown): number {
     if (error instanceof ServerConnection.ResponseError) {
       return error.response.status;

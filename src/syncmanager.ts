@@ -115,12 +115,22 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
    */
   async start(settings: ISettingRegistry.ISettings): Promise<void> {
     this._settings = settings;
-    settings.changed.connect(() => void this._configure(), this);
-    await this._configure();
+    settings.changed.connect(() => void this.configured(), this);
+    await this.configured();
+  }
+
+  /**
+   * Re-read the sync settings (after the ones queued before), resolving when
+   * the sync they ask for is running.
+   */
+  configured(): Promise<void> {
+    this._configuring = this._configuring.then(() => this._configure());
+    return this._configuring;
   }
 
   /** Write pending changes and look for outside edits now. */
   async syncNow(): Promise<void> {
+    await this._configuring;
     await this._sync?.flush();
     await this._sync?.checkFile();
   }
@@ -167,10 +177,11 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
     }
     let store: QbraidrcStore;
     try {
+      const { contents, serverRoot, allowHidden } = this._options;
       store = new QbraidrcStore({
-        contents: this._options.contents,
-        path: QbraidrcStore.resolvePath(this._options.serverRoot, override),
-        allowHidden: this._options.allowHidden
+        contents,
+        path: await QbraidrcStore.locate(contents, serverRoot, override),
+        allowHidden
       });
     } catch (error) {
       session.setConfigStore(null);
@@ -206,4 +217,5 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
   private _settings: ISettingRegistry.ISettings | null = null;
   private _sync: CredentialsSync | null = null;
   private _configuredAs: string | null = null;
+  private _configuring: Promise<void> = Promise.resolve();
 }

@@ -2,21 +2,37 @@
  * Galata/Playwright configuration: Debian's Chromium (Playwright cannot
  * download browsers here), no video or trace (no ffmpeg), and two servers:
  * JupyterLab with the extension, and the local qBraid-compatible API.
+ *
+ * QBRAID_LAB_BASE_URL=/user/test/ serves the lab the way JupyterHub serves a
+ * user's server; the lab's root is a temporary home directory either way, so
+ * ~/.qbraid/qbraidrc is inside it.
  */
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const API_PORT = 8766;
+const LAB_PORT = 8888;
+const BASE_PATH = process.env.QBRAID_LAB_BASE_URL || '/';
+// Workers inherit the environment: one home for the whole run.
+process.env.QBRAID_GALATA_HOME ??= fs.mkdtempSync(
+  path.join(os.tmpdir(), 'qbraid-galata-home-')
+);
+const HOME = process.env.QBRAID_GALATA_HOME;
+const LAB_URL = `http://localhost:${LAB_PORT}${BASE_PATH.replace(/\/$/, '')}`;
+const REPORT = BASE_PATH === '/' ? 'results.json' : 'results-hub.json';
 
 module.exports = {
   ...baseConfig,
   testDir: './tests',
-  outputDir: './test-results',
-  reporter: [['list'], ['json', { outputFile: './test-results/results.json' }]],
+  outputDir: './test-results/output',
+  reporter: [['list'], ['json', { outputFile: `./test-results/${REPORT}` }]],
   retries: 0,
   workers: 1,
   use: {
     ...baseConfig.use,
-    baseURL: 'http://localhost:8888',
+    baseURL: LAB_URL,
     browserName: 'chromium',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
@@ -38,20 +54,21 @@ module.exports = {
   },
   webServer: [
     {
-      command: 'jupyter lab --config jupyter_server_test_config.py',
-      url: 'http://localhost:8888/lab',
+      command: `jupyter lab --config jupyter_server_test_config.py --ServerApp.base_url=${BASE_PATH}`,
+      url: `${LAB_URL}/lab`,
+      env: { ...process.env, HOME, JUPYTERLAB_GALATA_ROOT_DIR: HOME },
       // The server's log drowns the test report; a start failure still shows as a timeout.
       stderr: 'ignore',
       timeout: 120 * 1000,
-      reuseExistingServer: !process.env.CI
+      reuseExistingServer: false
     },
     {
       command:
         `python3 ../local_api/qbraid_local_api.py --port ${API_PORT} --other-port ${API_PORT + 1} ` +
-        '--allow-origin http://localhost:8888 --allow-origin http://127.0.0.1:8888',
+        `--allow-origin http://localhost:${LAB_PORT} --allow-origin http://127.0.0.1:${LAB_PORT}`,
       url: `http://127.0.0.1:${API_PORT}/_control/health`,
       timeout: 30 * 1000,
-      reuseExistingServer: !process.env.CI
+      reuseExistingServer: false
     }
   ]
 };

@@ -51,7 +51,10 @@ export class FakeContents {
     const file = this.files.get(path);
     if (!file) {
       if (this.folders.has(path)) {
-        return this._model(path, 'directory', null, 0);
+        const model = this._model(path, 'directory', null, 0);
+        return options.content === false
+          ? model
+          : { ...model, content: this._list(path) };
       }
       throw refusal(404, `No such file or directory: ${path}`);
     }
@@ -89,6 +92,20 @@ export class FakeContents {
     this.puts++;
     this.edit(path, String(options.content));
     return this._model(path, 'file', null, this.files.get(path)!.mtime);
+  }
+
+  private _list(folder: string): Contents.IModel[] {
+    const prefix = folder ? `${folder}/` : '';
+    const children = [...this.files.keys(), ...this.folders].filter(
+      p =>
+        p &&
+        p !== folder &&
+        p.startsWith(prefix) &&
+        !p.slice(prefix.length).includes('/')
+    );
+    return children.map(p =>
+      this._model(p, this.folders.has(p) ? 'directory' : 'file', null, 0)
+    );
   }
 
   private _model(

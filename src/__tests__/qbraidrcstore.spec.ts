@@ -13,19 +13,31 @@ describe('QbraidrcStore', () => {
     store = new QbraidrcStore({ contents: contents.manager });
   });
 
-  it('finds ~/.qbraid/qbraidrc when the server root is the home directory', () => {
-    expect(QbraidrcStore.resolvePath('~')).toBe(PATH);
-    expect(QbraidrcStore.resolvePath('~', 'config/qbraidrc')).toBe(
-      'config/qbraidrc'
+  it('finds ~/.qbraid/qbraidrc when the server root is the home directory', async () => {
+    contents.folders.add('.local');
+    contents.edit('.bashrc', '');
+    await expect(
+      QbraidrcStore.locate(contents.manager, '/home/me')
+    ).resolves.toBe(PATH);
+    await expect(QbraidrcStore.locate(contents.manager, '~')).resolves.toBe(
+      PATH
     );
+    await expect(
+      QbraidrcStore.locate(contents.manager, '/srv', 'config/qbraidrc')
+    ).resolves.toBe('config/qbraidrc');
   });
 
-  it('says where the file would be when the home is outside the server root', () => {
-    expect(() => QbraidrcStore.resolvePath('~/work')).toThrow(
-      /root is ~\/work, so ~\/.qbraid\/qbraidrc is outside .*--ServerApp.root_dir=~/
+  it('says where the file would be when the home is outside the server root', async () => {
+    await expect(
+      QbraidrcStore.locate(contents.manager, '~/work')
+    ).rejects.toThrow(
+      /root is ~\/work, inside your home directory.*--ServerApp.root_dir=~/
     );
-    expect(() => QbraidrcStore.resolvePath('/srv/notebooks')).toThrow(
-      /qbraidrc path/
+    contents.edit('notebook.ipynb', '{}');
+    await expect(
+      QbraidrcStore.locate(contents.manager, '/srv/notebooks')
+    ).rejects.toThrow(
+      /\(\/srv\/notebooks\) does not look like your home directory.*"qbraidrc path"/
     );
   });
 

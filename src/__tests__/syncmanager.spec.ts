@@ -63,7 +63,7 @@ describe('QbraidrcSyncManager', () => {
   let session: QbraidSession;
   let manager: QbraidrcSyncManager;
 
-  function makeManager(serverRoot = '~') {
+  function makeManager(serverRoot = '/home/me') {
     manager = new QbraidrcSyncManager({
       session,
       contents: contents.manager,
@@ -78,6 +78,7 @@ describe('QbraidrcSyncManager', () => {
   beforeEach(() => {
     contents = new FakeContents();
     contents.folders.add('.qbraid');
+    contents.folders.add('.local');
     settings = new FakeRegistrySettings(DEFAULTS);
     session = new QbraidSession({ env: {} });
   });
@@ -104,14 +105,28 @@ describe('QbraidrcSyncManager', () => {
     await settings.save(
       JSON.stringify({ syncQbraidrc: true, apiKey: 'lab-key' })
     );
+    await manager.configured();
     await manager.sync!.idle();
     expect(contents.read(PATH)).toBe('[default]\napi-key = lab-key\n');
   });
 
-  it('reports a server root that does not contain the home directory', async () => {
+  it('reports a server root inside the home directory', async () => {
     await makeManager('~/work').start(settings.asSettings);
     expect(manager.status.state).toBe('error');
     expect(manager.status.message).toContain('--ServerApp.root_dir=~');
+    expect(session.apiKey).toBeNull();
+  });
+
+  it('reports a server root that does not look like a home directory, writing nothing', async () => {
+    contents.folders.delete('.local');
+    contents.folders.delete('.qbraid');
+    settings.user = { apiKey: 'lab-key' };
+    await makeManager('/srv/notebooks').start(settings.asSettings);
+    expect(manager.status).toMatchObject({ state: 'error' });
+    expect(manager.status.message).toContain(
+      'does not look like your home directory'
+    );
+    expect(contents.puts).toBe(0);
   });
 
   it('follows a qbraidrc path given in the settings', async () => {
