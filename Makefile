@@ -17,14 +17,17 @@ lab: build
 
 ## test: lint, unit, integration and browser tests, with a summary per suite
 test: build
-	@mkdir -p $(STAMP); rm -f $(STAMP)/*.json; status=0; \
-	npm run lint:check || status=1; \
+	@mkdir -p $(STAMP); rm -f $(STAMP)/*.json ui-tests/test-results/*.json; status=0; \
+	npm run lint:check || { status=1; lint=failed; }; \
 	npx jest --selectProjects unit --json --outputFile=$(STAMP)/unit.json || status=1; \
 	npx jest --selectProjects integration --json --outputFile=$(STAMP)/integration.json || status=1; \
 	(cd ui-tests && CI=1 npx playwright test) || status=1; \
+	(cd ui-tests && CI=1 QBRAID_LAB_BASE_URL=/user/test/ npx playwright test tests/qbraidrc.spec.ts) || status=1; \
 	$(PY) scripts/test_summary.py unit:jest:$(STAMP)/unit.json \
 	  integration:jest:$(STAMP)/integration.json \
-	  browser:playwright:ui-tests/test-results/results.json || status=1; \
+	  browser:playwright:ui-tests/test-results/results.json \
+	  browser-user-test:playwright:ui-tests/test-results/results-hub.json || status=1; \
+	if [ -n "$$lint" ]; then echo "lint: failed (see npm run lint:check above)"; fi; \
 	exit $$status
 
 install: $(STAMP)/venv $(STAMP)/node_modules $(STAMP)/chromium
