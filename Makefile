@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 CHROMIUM ?= /usr/bin/chromium
 LAB_PORT ?= 8888
 
-.PHONY: lab test install build lint unit integration ui clean
+.PHONY: lab test demo install build consumer lint unit integration ui clean
 
 ## lab: install everything, build, and start JupyterLab with the extension
 lab: build
@@ -50,11 +50,43 @@ $(STAMP)/chromium:
 	test -x $(CHROMIUM) || { apt-get update && apt-get install -y chromium; }
 	touch $@
 
-## build: production build of the extension, installed into .venv with `pip install .`
+## build: production build of the extension, installed into .venv with `pip install .`,
+## and of the consumer example (a second extension that requires IQbraidSession)
 build: install
 	npm run build:prod
 	$(PY) -m pip install --quiet --no-build-isolation --no-deps --force-reinstall .
+	$(MAKE) --no-print-directory consumer
 	jupyter labextension list 2>&1 | grep -q 'jupyterlab-qbraid-session.*enabled.*OK'
+	jupyter labextension list 2>&1 | grep -q 'jupyterlab-qbraid-consumer-example.*enabled.*OK'
+
+CONSUMER := examples/consumer
+LABEXTENSIONS := $(VENV)/share/jupyter/labextensions
+
+# The consumer resolves jupyterlab-qbraid-session to this checkout and everything
+# else from the root node_modules; it is installed by linking its build output.
+consumer: install
+	mkdir -p $(CONSUMER)/node_modules
+	ln -sfn ../../.. $(CONSUMER)/node_modules/jupyterlab-qbraid-session
+	cd $(CONSUMER) && ../../node_modules/.bin/tsc -p . && \
+	  ../../node_modules/.bin/build-labextension --core-path "$$($(CURDIR)/$(PY) $(CURDIR)/scripts/core_path.py)" .
+	mkdir -p $(LABEXTENSIONS)
+	ln -sfn $(CURDIR)/$(CONSUMER)/labextension $(LABEXTENSIONS)/jupyterlab-qbraid-consumer-example
+
+DEMO := $(CURDIR)/.demo
+DEMO_API_PORT ?= 8766
+
+## demo: the local qBraid-compatible API and JupyterLab configured to use it (offline);
+## sign in with the demo API key `demo-api-key`. A demo home keeps your ~/.qbraid untouched.
+demo: build
+	mkdir -p $(DEMO)/home $(DEMO)/settings/jupyterlab-qbraid-session
+	test -f $(DEMO)/settings/jupyterlab-qbraid-session/plugin.jupyterlab-settings || \
+	  echo '{ "baseUrl": "http://127.0.0.1:$(DEMO_API_PORT)/api" }' > $(DEMO)/settings/jupyterlab-qbraid-session/plugin.jupyterlab-settings
+	python3 local_api/qbraid_local_api.py --port $(DEMO_API_PORT) --other-port $$(($(DEMO_API_PORT) + 1)) \
+	  --allow-origin http://localhost:$(LAB_PORT) --allow-origin http://127.0.0.1:$(LAB_PORT) & api=$$!; \
+	trap "kill $$api" EXIT INT TERM; \
+	HOME=$(DEMO)/home JUPYTERLAB_SETTINGS_DIR=$(DEMO)/settings jupyter lab --port=$(LAB_PORT) \
+	  --ServerApp.root_dir=$(DEMO)/home --ContentsManager.allow_hidden=True \
+	  $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 lint: install
 	npm run lint:check

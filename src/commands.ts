@@ -1,13 +1,17 @@
 import { Notification } from '@jupyterlab/apputils';
-import { ITranslator } from '@jupyterlab/translation';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
-import { IQbraidSession } from './tokens';
+import { ConnectionStatus } from './connection';
+import { describeError } from './errormessages';
 
 /**
  * The command ids of the extension.
  */
 export namespace CommandIDs {
+  export const signIn = 'qbraid:sign-in';
+  export const signOut = 'qbraid:sign-out';
   export const checkConnection = 'qbraid:check-connection';
+  export const openSettings = 'qbraid:open-settings';
 }
 
 /**
@@ -21,41 +25,74 @@ export interface ICheckConnectionResult {
 }
 
 /**
- * Add `qbraid:check-connection`: verify the credentials with `GET /identity`
- * and tell the user the result in a notification.
+ * What the commands act on.
  */
-export function addCheckConnectionCommand(
+export interface ICommandsOptions {
+  status: ConnectionStatus;
+  trans: TranslationBundle;
+  /** Opens the login panel with the focus on its first field. */
+  openPanel: () => void;
+  /** The origin of the lab page, for CORS advice. */
+  pageOrigin: string;
+}
+
+/**
+ * Add the palette commands: sign in (opens the panel), sign out, check the
+ * connection (with a notification), open the settings.
+ */
+export function addCommands(
   commands: CommandRegistry,
-  session: IQbraidSession,
-  translator: ITranslator
+  options: ICommandsOptions
 ): void {
-  const trans = translator.load('jupyterlab_qbraid_session');
+  const { status, trans } = options;
+  commands.addCommand(CommandIDs.signIn, {
+    label: trans.__('Sign in to qBraid'),
+    caption: trans.__('Open the qBraid panel to sign in'),
+    execute: () => options.openPanel()
+  });
+  commands.addCommand(CommandIDs.signOut, {
+    label: trans.__('Sign out of qBraid'),
+    caption: trans.__(
+      'Clear the qBraid credentials from the settings and ~/.qbraid/qbraidrc'
+    ),
+    isEnabled: () => status.hasCredentials,
+    execute: async () => {
+      await status.signOut();
+      Notification.info(trans.__('Signed out of qBraid.'), { autoClose: 5000 });
+    }
+  });
   commands.addCommand(CommandIDs.checkConnection, {
     label: trans.__('Check qBraid Connection'),
     caption: trans.__('Check the qBraid credentials with the API'),
     execute: async (): Promise<ICheckConnectionResult> => {
+      const baseUrl = status.session.baseUrl;
       try {
-        const identity = await session.verify();
+        const identity = await status.check();
+        if (!identity) {
+          const message = trans.__('Not signed in to qBraid.');
+          Notification.warning(message, { autoClose: 5000 });
+          return { ok: false, email: null, baseUrl, error: message };
+        }
         Notification.success(
-          trans.__('Connected to %1 as %2', session.baseUrl, identity.email),
+          trans.__('Connected to %1 as %2', baseUrl, identity.email),
           { autoClose: 5000 }
         );
-        return {
-          ok: true,
-          email: identity.email,
-          baseUrl: session.baseUrl,
-          error: null
-        };
+        return { ok: true, email: identity.email, baseUrl, error: null };
       } catch (error) {
-        const message = (error as Error).message;
+        const message = describeError(
+          error,
+          { baseUrl, pageOrigin: options.pageOrigin },
+          trans
+        );
         Notification.error(trans.__('qBraid connection failed: %1', message));
-        return {
-          ok: false,
-          email: null,
-          baseUrl: session.baseUrl,
-          error: message
-        };
+        return { ok: false, email: null, baseUrl, error: message };
       }
     }
+  });
+  commands.addCommand(CommandIDs.openSettings, {
+    label: trans.__('qBraid Settings'),
+    caption: trans.__('Open the qBraid session settings'),
+    execute: () =>
+      commands.execute('settingeditor:open', { query: 'qBraid session' })
   });
 }

@@ -5,15 +5,19 @@ import {
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { PageConfig } from '@jupyterlab/coreutils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { IFormRendererRegistry } from '@jupyterlab/ui-components';
 import { PromiseDelegate } from '@lumino/coreutils';
-import { addCheckConnectionCommand } from './commands';
+import { addCommands, CommandIDs } from './commands';
+import { ConnectionStatus } from './connection';
 import { QbraidSession } from './session';
 import { IQbraidSettings, sessionUpdateFromSettings } from './settings';
-import { QbraidrcSyncManager } from './syncmanager';
+import { QbraidrcSyncManager, RegistrySettings } from './syncmanager';
 import { IQbraidCredentialsSync, IQbraidSession } from './tokens';
+import { LoginPanel } from './widgets/loginpanel';
 import { createMaskedField } from './widgets/maskedinput';
+import { QbraidStatusItem } from './widgets/statusitem';
 import { askWhichWins, notifySyncErrors } from './widgets/syncnotifications';
 
 // Consumers import from the package root, which `sharedPackages` makes one shared module.
@@ -132,30 +136,56 @@ const maskedFieldsPlugin: JupyterFrontEndPlugin<void> = {
 };
 
 /**
- * Palette commands of the session; a consumer of `IQbraidSession` itself.
+ * What a person sees: the login panel, the status bar item and the palette
+ * commands, all on one connection status (a consumer of `IQbraidSession`).
  */
-const commandsPlugin: JupyterFrontEndPlugin<void> = {
-  id: 'jupyterlab-qbraid-session:commands',
-  description: 'Commands to check the qBraid connection.',
+const loginPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-qbraid-session:login',
+  description: 'The qBraid login panel, status bar item and commands.',
   autoStart: true,
-  requires: [IQbraidSession],
-  optional: [ICommandPalette, ITranslator],
+  requires: [IQbraidSession, IQbraidCredentialsSync, ISettingRegistry],
+  optional: [ICommandPalette, IStatusBar, ITranslator],
   activate: (
     app: JupyterFrontEnd,
     session: IQbraidSession,
+    sync: IQbraidCredentialsSync,
+    registry: ISettingRegistry,
     palette: ICommandPalette | null,
+    statusBar: IStatusBar | null,
     translator: ITranslator | null
   ) => {
-    addCheckConnectionCommand(
-      app.commands,
+    const trans = (translator ?? nullTranslator).load(DOMAIN);
+    const status = new ConnectionStatus({
       session,
-      translator ?? nullTranslator
-    );
-    palette?.addItem({
-      command: 'qbraid:check-connection',
-      category: 'qBraid'
+      save: async values =>
+        new RegistrySettings(await registry.load(PLUGIN_ID)).save(values),
+      signOut: () => sync.signOut()
     });
+    const panel = new LoginPanel(status, trans);
+    app.shell.add(panel, 'left', { rank: 900, type: 'qBraid' });
+    const openPanel = () => {
+      app.shell.activateById(panel.id);
+      requestAnimationFrame(() => panel.focusFirst());
+    };
+    statusBar?.registerStatusItem('jupyterlab-qbraid-session:status', {
+      item: new QbraidStatusItem(status, trans, openPanel),
+      align: 'left',
+      rank: 900
+    });
+    addCommands(app.commands, {
+      status,
+      trans,
+      openPanel,
+      pageOrigin: window.location.origin
+    });
+    for (const command of Object.values(CommandIDs)) {
+      palette?.addItem({ command, category: 'qBraid' });
+    }
+    // After restore: the first check makes no request during start-up.
+    void app.restored
+      .then(() => session.ready)
+      .then(() => status.startAutoCheck());
   }
 };
 
-export default [sessionPlugin, syncPlugin, maskedFieldsPlugin, commandsPlugin];
+export default [sessionPlugin, syncPlugin, maskedFieldsPlugin, loginPlugin];

@@ -107,6 +107,8 @@ export interface IQbraidSession {
   readonly ready: Promise<void>;
   /** Whether `close()` was called. */
   readonly isClosed: boolean;
+  /** The retry and timeout settings in force. */
+  readonly retryOptions: Required<IQbraidRetryOptions>;
   /** Emitted when credentials or the base URL change. */
   readonly changed: ISignal<IQbraidSession, IQbraidSession.IChangedArgs>;
 

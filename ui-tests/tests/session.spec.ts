@@ -110,7 +110,7 @@ test('a wrong key gives an error that names the problem and hides the key', asyn
     window.jupyterapp.commands.execute('qbraid:check-connection')
   );
   expect(result.ok).toBe(false);
-  expect(result.error).toContain('Invalid qBraid API credentials');
+  expect(result.error).toContain('qBraid refused these credentials (401)');
   expect(result.error).not.toContain('wrong-key-4711');
   const notes = await page.evaluate(async () =>
     (await window.galata.getNotifications()).map(n => n.message)

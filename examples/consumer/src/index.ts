@@ -1,0 +1,43 @@
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { IQbraidSession } from 'jupyterlab-qbraid-session';
+
+/**
+ * What `qbraid-consumer:whoami` resolves with.
+ */
+interface IWhoAmI {
+  /** The email of the shared session now. */
+  email: string | null;
+  /** The session properties this plugin saw change, in order. */
+  changes: string[];
+  /** What the API says about the credentials (null when there are none). */
+  identity: unknown;
+}
+
+/**
+ * A second extension that requires IQbraidSession: it gets the one session
+ * jupyterlab-qbraid-session provides (a singleton through sharedPackages),
+ * sees sign-ins without a reload, and calls the API with it.
+ */
+const plugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-qbraid-consumer-example:plugin',
+  description: 'An example extension that uses the shared qBraid session.',
+  autoStart: true,
+  requires: [IQbraidSession],
+  activate: (app: JupyterFrontEnd, session: IQbraidSession) => {
+    const changes: string[] = [];
+    session.changed.connect((_, args) => changes.push(...args.changed));
+    app.commands.addCommand('qbraid-consumer:whoami', {
+      label: 'qBraid example: who am I?',
+      execute: async (): Promise<IWhoAmI> => ({
+        email: session.userEmail,
+        changes: [...changes],
+        identity: session.apiKey ? await session.get('/identity') : null
+      })
+    });
+  }
+};
+
+export default plugin;

@@ -1,0 +1,145 @@
+import { ConnectionStatus, ISignInValues } from '../connection';
+import {
+  AuthError,
+  ConfigError,
+  QbraidApiError,
+  QbraidNetworkError
+} from '../errors';
+import { describeError } from '../errormessages';
+import { QbraidSession } from '../session';
+import { nullTranslator } from '@jupyterlab/translation';
+import { FakeApi, rejection } from './fakeapi';
+
+const BASE = 'https://api.example.test/api';
+const trans = nullTranslator.load('test');
+
+describe('ConnectionStatus', () => {
+  let api: FakeApi;
+  let session: QbraidSession;
+  let saved: ISignInValues[];
+  let status: ConnectionStatus;
+
+  beforeEach(() => {
+    api = new FakeApi();
+    session = new QbraidSession({
+      baseUrl: BASE,
+      env: {},
+      fetch: api.fetch,
+      sleep: api.sleep
+    });
+    saved = [];
+    status = new ConnectionStatus({
+      session,
+      save: async values => {
+        saved.push(values);
+        session.update({ userEmail: values.email, apiKey: values.apiKey });
+      },
+      signOut: async () => session.update({ apiKey: null, userEmail: null }),
+      probe: values =>
+        new QbraidSession({
+          baseUrl: values.baseUrl || BASE,
+          apiKey: values.apiKey,
+          env: {},
+          fetch: api.fetch,
+          sleep: api.sleep
+        }),
+      now: () => new Date('2026-01-01T00:00:00Z')
+    });
+  });
+
+  it('starts signed out without credentials', () => {
+    expect(status.state).toBe('signed-out');
+    expect(status.hasCredentials).toBe(false);
+  });
+
+  it('checks entered credentials before saving them, filling the email from the API', async () => {
+    api.answers = [FakeApi.json({ email: 'owner@example.com' })];
+    await status.signIn({ email: '', apiKey: ' k-1 ', baseUrl: '' });
+    expect(api.requests[0].headers['api-key']).toBe('k-1');
+    expect(saved).toEqual([
+      { email: 'owner@example.com', apiKey: 'k-1', baseUrl: '' }
+    ]);
+    expect(status).toMatchObject({
+      state: 'signed-in',
+      email: 'owner@example.com'
+    });
+    expect(status.lastCheck).toEqual(new Date('2026-01-01T00:00:00Z'));
+  });
+
+  it('saves nothing when the API refuses the key, and keeps the state', async () => {
+    api.answers = [FakeApi.status(401)];
+    const error = await rejection(
+      status.signIn({ email: '', apiKey: 'bad', baseUrl: '' })
+    );
+    expect(error).toBeInstanceOf(AuthError);
+    expect(saved).toEqual([]);
+    expect(status.state).toBe('signed-out');
+    expect(status.error).toBe(error);
+  });
+
+  it('marks credentials changed elsewhere as not checked, and a failed check as an error', async () => {
+    session.update({ apiKey: 'from-settings' });
+    expect(status.state).toBe('unverified');
+    api.answers = [FakeApi.status(403)];
+    await rejection(status.check());
+    expect(status.state).toBe('error');
+    api.answers = [FakeApi.json({ email: 'a@b.c' })];
+    await status.check();
+    expect(status.state).toBe('signed-in');
+  });
+
+  it('signs out', async () => {
+    session.update({ apiKey: 'k-1' });
+    await status.signOut();
+    expect(status.state).toBe('signed-out');
+  });
+});
+
+describe('describeError', () => {
+  const context = { baseUrl: BASE, pageOrigin: 'http://localhost:8888' };
+
+  it('tells what to do for refused credentials', () => {
+    expect(
+      describeError(new AuthError('x', { status: 401 }), context, trans)
+    ).toBe(
+      'qBraid refused these credentials (401). Check the API key: copy it again from your qBraid account.'
+    );
+  });
+
+  it('names the API and the page origin when the API does not answer', () => {
+    const message = describeError(
+      new QbraidNetworkError('x', 'read', { attempts: 2 }),
+      context,
+      trans
+    );
+    expect(message).toContain('https://api.example.test');
+    expect(message).toContain('CORS preflight');
+    expect(message).toContain('http://localhost:8888');
+  });
+
+  it('reports server errors after the retries', () => {
+    const error = new QbraidApiError('x', { status: 503, attempts: 6 });
+    expect(describeError(error, context, trans)).toContain(
+      'server error (503) after 6 attempts'
+    );
+  });
+
+  it('explains a credential mismatch and a timeout', () => {
+    const mismatch = new AuthError('Credential mismatch: ...', {
+      code: 'credential_mismatch'
+    });
+    expect(describeError(mismatch, context, trans)).toContain(
+      'Enter the email of the account'
+    );
+    const timeout = new QbraidNetworkError('x', 'timeout', { attempts: 3 });
+    expect(describeError(timeout, context, trans)).toContain(
+      'raise the timeout'
+    );
+  });
+
+  it('passes configuration errors through', () => {
+    expect(describeError(new ConfigError('bad url'), context, trans)).toBe(
+      'bad url'
+    );
+  });
+});

@@ -1,0 +1,263 @@
+import { ISignal, Signal } from '@lumino/signaling';
+import { QbraidSession } from './session';
+import type { IQbraidIdentity, IQbraidSession } from './tokens';
+
+/**
+ * Where the user stands with the qBraid API.
+ */
+export type ConnectionState =
+  'signed-out' | 'unverified' | 'checking' | 'signed-in' | 'error';
+
+/**
+ * What a person enters to sign in.
+ */
+export interface ISignInValues {
+  email: string;
+  apiKey: string;
+  /** Empty for the session's current base URL. */
+  baseUrl: string;
+}
+
+/**
+ * Options of the connection status.
+ */
+export interface IConnectionStatusOptions {
+  session: IQbraidSession;
+  /** Saves credentials that passed the check (to the user settings). */
+  save: (values: ISignInValues) => Promise<void>;
+  /** Clears the credentials (settings and qbraidrc). */
+  signOut: () => Promise<void>;
+  /** A session that checks entered credentials before they are saved. */
+  probe?: (values: ISignInValues) => IQbraidSession;
+  /** The clock of `lastCheck`. */
+  now?: () => Date;
+}
+
+/**
+ * The signed-in state the login panel and the status bar show: signs in
+ * (checking the credentials with `GET /identity` before saving them), checks
+ * the session's credentials, signs out. No DOM.
+ */
+export class ConnectionStatus {
+  /**
+   * Create the status of a session.
+   */
+  constructor(options: IConnectionStatusOptions) {
+    this.session = options.session;
+    this._save = options.save;
+    this._signOut = options.signOut;
+    this._probe =
+      options.probe ??
+      (values =>
+        new QbraidSession({
+          userEmail: values.email || null,
+          apiKey: values.apiKey,
+          baseUrl: values.baseUrl || this.session.baseUrl,
+          env: {},
+          ...this.session.retryOptions
+        }));
+    this._now = options.now ?? (() => new Date());
+    this.session.changed.connect(this._onSessionChanged, this);
+    this._state = this.hasCredentials ? 'unverified' : 'signed-out';
+  }
+
+  /** The session this is the status of. */
+  readonly session: IQbraidSession;
+
+  /** Emitted when anything shown changes. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /** Where the user stands. */
+  get state(): ConnectionState {
+    return this._state;
+  }
+
+  /** The email the API confirmed at the last check, else the configured one. */
+  get email(): string | null {
+    return this._identity?.email ?? this.session.userEmail;
+  }
+
+  /** When the credentials were last checked. */
+  get lastCheck(): Date | null {
+    return this._lastCheck;
+  }
+
+  /** Why the last check or sign-in failed. */
+  get error(): unknown {
+    return this._error;
+  }
+
+  /** Whether a sign-in or a check is running. */
+  get busy(): boolean {
+    return this._busy > 0;
+  }
+
+  /** Whether a sign-in is running. */
+  get signingIn(): boolean {
+    return this._signingIn;
+  }
+
+  /** Whether the session has credentials (an API key or a token). */
+  get hasCredentials(): boolean {
+    const { apiKey, refreshToken, idToken } = this.session;
+    return !!(apiKey || refreshToken || idToken);
+  }
+
+  /**
+   * Check the entered credentials with the API, then save them. Resolves
+   * with the identity; rejects (and sets `error`) when refused.
+   */
+  async signIn(values: ISignInValues): Promise<IQbraidIdentity> {
+    const entered = {
+      email: values.email.trim(),
+      apiKey: values.apiKey.trim(),
+      baseUrl: values.baseUrl.trim()
+    };
+    return this._track('sign-in', async () => {
+      const probe = this._probe(entered);
+      try {
+        const identity = await probe.verify();
+        this._verifiedKey = entered.apiKey;
+        await this._save({
+          ...entered,
+          email: entered.email || identity.email
+        });
+        return identity;
+      } finally {
+        probe.close();
+      }
+    });
+  }
+
+  /**
+   * Check the session's credentials (`GET /identity`).
+   */
+  async check(): Promise<IQbraidIdentity | null> {
+    if (!this.hasCredentials) {
+      this._identity = null;
+      this._error = null;
+      this._set('signed-out');
+      return null;
+    }
+    return this._track('check', () => this.session.verify());
+  }
+
+  /**
+   * Clear the credentials (settings and qbraidrc).
+   */
+  async signOut(): Promise<void> {
+    await this._signOut();
+    this._identity = null;
+    this._error = null;
+    this._verifiedKey = null;
+    this._set(this.hasCredentials ? 'unverified' : 'signed-out');
+  }
+
+  /**
+   * Check now, and again `delayMs` after credentials change elsewhere
+   * (Settings Editor, qbraidrc), so what is shown is what the API says.
+   */
+  startAutoCheck(delayMs = 1000): Promise<IQbraidIdentity | null> {
+    this._autoCheckMs = delayMs;
+    return this.check().catch(() => null);
+  }
+
+  /** Stop following the session. */
+  dispose(): void {
+    this.session.changed.disconnect(this._onSessionChanged, this);
+    if (this._autoTimer !== null) {
+      clearTimeout(this._autoTimer);
+    }
+  }
+
+  private async _track(
+    kind: 'sign-in' | 'check',
+    run: () => Promise<IQbraidIdentity>
+  ): Promise<IQbraidIdentity> {
+    const before = this._state;
+    this._busy++;
+    this._signingIn = kind === 'sign-in';
+    this._set('checking');
+    try {
+      const identity = await run();
+      this._identity = identity;
+      this._error = null;
+      this._lastCheck = this._now();
+      this._set('signed-in');
+      return identity;
+    } catch (error) {
+      this._error = error;
+      this._lastCheck = this._now();
+      // A refused sign-in leaves the session as it was; a failed check is an error state.
+      this._set(
+        kind === 'check'
+          ? 'error'
+          : before === 'checking'
+            ? 'unverified'
+            : before
+      );
+      throw error;
+    } finally {
+      this._busy--;
+      this._signingIn = false;
+      this._changed.emit();
+    }
+  }
+
+  private _onSessionChanged(): void {
+    if (!this.hasCredentials) {
+      this._identity = null;
+      this._set('signed-out');
+      return;
+    }
+    if (
+      this.session.apiKey !== this._verifiedKey ||
+      this._state === 'signed-out'
+    ) {
+      // Credentials changed elsewhere (Settings Editor, qbraidrc): not checked yet.
+      this._identity = null;
+      this._verifiedKey = null;
+      if (this._state !== 'checking') {
+        this._set('unverified');
+        this._scheduleCheck();
+      }
+    }
+  }
+
+  private _scheduleCheck(): void {
+    if (this._autoCheckMs === null) {
+      return;
+    }
+    if (this._autoTimer !== null) {
+      clearTimeout(this._autoTimer);
+    }
+    this._autoTimer = setTimeout(() => {
+      this._autoTimer = null;
+      if (this._state === 'unverified') {
+        this.check().catch(() => undefined);
+      }
+    }, this._autoCheckMs);
+  }
+
+  private _set(state: ConnectionState): void {
+    this._state = state;
+    this._changed.emit();
+  }
+
+  private readonly _save: (values: ISignInValues) => Promise<void>;
+  private readonly _signOut: () => Promise<void>;
+  private readonly _probe: (values: ISignInValues) => IQbraidSession;
+  private readonly _now: () => Date;
+  private readonly _changed = new Signal<this, void>(this);
+  private _state: ConnectionState;
+  private _identity: IQbraidIdentity | null = null;
+  private _lastCheck: Date | null = null;
+  private _error: unknown = null;
+  private _busy = 0;
+  private _signingIn = false;
+  private _autoCheckMs: number | null = null;
+  private _autoTimer: ReturnType<typeof setTimeout> | null = null;
+  private _verifiedKey: string | null = null;
+}

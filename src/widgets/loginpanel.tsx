@@ -1,0 +1,217 @@
+import { PageConfig } from '@jupyterlab/coreutils';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
+import * as React from 'react';
+import { ConnectionStatus } from '../connection';
+import { describeError } from '../errormessages';
+import { qbraidIcon } from './icons';
+
+/**
+ * The qBraid sidebar: sign in (the key is checked with the API before it is
+ * saved), who is signed in, sign out. It renders the connection status.
+ */
+export class LoginPanel extends ReactWidget {
+  /**
+   * Create the panel.
+   */
+  constructor(
+    private readonly _status: ConnectionStatus,
+    private readonly _trans: TranslationBundle
+  ) {
+    super();
+    this.id = 'jp-qbraid-login';
+    this.addClass('jp-qbraid-LoginPanel');
+    this.title.icon = qbraidIcon;
+    this.title.caption = _trans.__('qBraid');
+  }
+
+  /** Put the keyboard focus on the first field or button of the panel. */
+  focusFirst(): void {
+    this.node.querySelector<HTMLElement>('input, button')?.focus();
+  }
+
+  protected render(): JSX.Element {
+    return (
+      <UseSignal signal={this._status.changed}>
+        {() => <LoginView status={this._status} trans={this._trans} />}
+      </UseSignal>
+    );
+  }
+}
+
+interface IViewProps {
+  status: ConnectionStatus;
+  trans: TranslationBundle;
+}
+
+function LoginView({ status, trans }: IViewProps): JSX.Element {
+  const signedIn = status.hasCredentials && !status.signingIn;
+  return (
+    <section
+      className="jp-qbraid-LoginPanel-body"
+      aria-label={trans.__('qBraid account')}
+    >
+      <h2 className="jp-qbraid-LoginPanel-title">{trans.__('qBraid')}</h2>
+      {signedIn ? (
+        <SignedIn status={status} trans={trans} />
+      ) : (
+        <SignInForm status={status} trans={trans} />
+      )}
+    </section>
+  );
+}
+
+function ErrorMessage({ status, trans }: IViewProps): JSX.Element | null {
+  if (!status.error || status.busy) {
+    return null;
+  }
+  return (
+    <div className="jp-qbraid-LoginPanel-error" role="alert">
+      {describeError(
+        status.error,
+        {
+          baseUrl: status.session.baseUrl,
+          pageOrigin: window.location.origin || PageConfig.getBaseUrl()
+        },
+        trans
+      )}
+    </div>
+  );
+}
+
+function SignInForm({ status, trans }: IViewProps): JSX.Element {
+  const [email, setEmail] = React.useState(status.session.userEmail ?? '');
+  const [apiKey, setApiKey] = React.useState('');
+  const [baseUrl, setBaseUrl] = React.useState('');
+  const [shown, setShown] = React.useState(false);
+  const busy = status.signingIn;
+  const submit = (event: React.FormEvent) => {
+    event.preventDefault();
+    // The error is shown from the status; nothing else to do here.
+    status.signIn({ email, apiKey, baseUrl }).catch(() => undefined);
+  };
+  return (
+    <form
+      className="jp-qbraid-LoginPanel-form"
+      onSubmit={submit}
+      aria-busy={busy}
+    >
+      <p className="jp-qbraid-LoginPanel-state">{trans.__('Signed out')}</p>
+      <label htmlFor="jp-qbraid-email">{trans.__('Email')}</label>
+      <input
+        id="jp-qbraid-email"
+        className="jp-mod-styled"
+        type="email"
+        autoComplete="username"
+        value={email}
+        disabled={busy}
+        onChange={e => setEmail(e.target.value)}
+      />
+      <label htmlFor="jp-qbraid-api-key">{trans.__('API key')}</label>
+      <div className="jp-qbraid-MaskedInput">
+        <input
+          id="jp-qbraid-api-key"
+          className="jp-mod-styled jp-qbraid-MaskedInput-input"
+          type={shown ? 'text' : 'password'}
+          autoComplete="off"
+          spellCheck={false}
+          required
+          value={apiKey}
+          disabled={busy}
+          onChange={e => setApiKey(e.target.value)}
+        />
+        <button
+          type="button"
+          className="jp-mod-styled jp-qbraid-MaskedInput-toggle"
+          aria-pressed={shown}
+          aria-controls="jp-qbraid-api-key"
+          title={
+            shown ? trans.__('Hide the API key') : trans.__('Show the API key')
+          }
+          onClick={() => setShown(!shown)}
+        >
+          {shown ? trans.__('Hide') : trans.__('Show')}
+        </button>
+      </div>
+      <details className="jp-qbraid-LoginPanel-advanced">
+        <summary>{trans.__('Advanced')}</summary>
+        <label htmlFor="jp-qbraid-base-url">{trans.__('API base URL')}</label>
+        <input
+          id="jp-qbraid-base-url"
+          className="jp-mod-styled"
+          type="url"
+          placeholder={status.session.baseUrl}
+          value={baseUrl}
+          disabled={busy}
+          onChange={e => setBaseUrl(e.target.value)}
+        />
+      </details>
+      <button
+        type="submit"
+        className="jp-mod-styled jp-mod-accept jp-qbraid-LoginPanel-signIn"
+        disabled={busy || !apiKey.trim()}
+      >
+        {busy ? trans.__('Checking…') : trans.__('Sign in')}
+      </button>
+      <ErrorMessage status={status} trans={trans} />
+    </form>
+  );
+}
+
+function SignedIn({ status, trans }: IViewProps): JSX.Element {
+  const checked = status.lastCheck
+    ? status.lastCheck.toLocaleTimeString()
+    : trans.__('not yet');
+  let state: string;
+  switch (status.state) {
+    case 'signed-in':
+      state = trans.__(
+        'Signed in as %1',
+        status.email ?? trans.__('(unknown email)')
+      );
+      break;
+    case 'checking':
+      state = trans.__('Checking the credentials…');
+      break;
+    case 'error':
+      state = trans.__('The last check failed');
+      break;
+    default:
+      state = trans.__(
+        'Credentials set for %1 (not checked yet)',
+        status.email ?? trans.__('(no email)')
+      );
+  }
+  return (
+    <div className="jp-qbraid-LoginPanel-signedIn" aria-busy={status.busy}>
+      <p className="jp-qbraid-LoginPanel-state" aria-live="polite">
+        {state}
+      </p>
+      <dl className="jp-qbraid-LoginPanel-details">
+        <dt>{trans.__('API')}</dt>
+        <dd>{status.session.baseUrl}</dd>
+        <dt>{trans.__('Last check')}</dt>
+        <dd>{checked}</dd>
+      </dl>
+      <ErrorMessage status={status} trans={trans} />
+      <div className="jp-qbraid-LoginPanel-buttons">
+        <button
+          type="button"
+          className="jp-mod-styled"
+          disabled={status.busy}
+          onClick={() => status.check().catch(() => undefined)}
+        >
+          {trans.__('Check again')}
+        </button>
+        <button
+          type="button"
+          className="jp-mod-styled jp-mod-warn jp-qbraid-LoginPanel-signOut"
+          disabled={status.busy}
+          onClick={() => void status.signOut()}
+        >
+          {trans.__('Sign out')}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
+import * as React from 'react';
+import { ConnectionStatus } from '../connection';
+import { qbraidIcon } from './icons';
+
+/**
+ * The status bar item: signed in as ..., signed out, or the check failed.
+ * Clicking it (or Enter/Space) opens the login panel.
+ */
+export class QbraidStatusItem extends ReactWidget {
+  /**
+   * Create the item.
+   */
+  constructor(
+    private readonly _status: ConnectionStatus,
+    private readonly _trans: TranslationBundle,
+    private readonly _open: () => void
+  ) {
+    super();
+    this.addClass('jp-qbraid-StatusItem');
+  }
+
+  /** The text the item shows now. */
+  static text(status: ConnectionStatus, trans: TranslationBundle): string {
+    switch (status.state) {
+      case 'signed-in':
+        return trans.__('qBraid: %1', status.email ?? trans.__('signed in'));
+      case 'checking':
+        return trans.__('qBraid: checking…');
+      case 'error':
+        return trans.__('qBraid: error');
+      case 'unverified':
+        return trans.__(
+          'qBraid: %1 (not checked)',
+          status.email ?? trans.__('key set')
+        );
+      default:
+        return trans.__('qBraid: signed out');
+    }
+  }
+
+  protected render(): JSX.Element {
+    return (
+      <UseSignal signal={this._status.changed}>
+        {() => (
+          <span
+            role="button"
+            tabIndex={0}
+            className={`jp-qbraid-StatusItem-button jp-mod-${this._status.state}`}
+            title={this._trans.__('Open the qBraid panel')}
+            onClick={this._open}
+            onKeyDown={event => {
+              if (event.key === 'Enter' || event.key === ' ') {
+                event.preventDefault();
+                this._open();
+              }
+            }}
+          >
+            <qbraidIcon.react
+              tag="span"
+              className="jp-qbraid-StatusItem-icon"
+            />
+            <span className="jp-qbraid-StatusItem-text">
+              {QbraidStatusItem.text(this._status, this._trans)}
+            </span>
+          </span>
+        )}
+      </UseSignal>
+    );
+  }
+}

@@ -1,0 +1,228 @@
+import {
+  expect,
+  galata,
+  IJupyterLabPageFixture,
+  test
+} from '@jupyterlab/galata';
+
+const API = 'http://127.0.0.1:8766';
+const PLUGIN = 'jupyterlab-qbraid-session:plugin';
+
+test.use({
+  autoGoto: false,
+  // Galata keeps settings in the page per test: the local API, and quick
+  // retries so failures show at once.
+  mockSettings: {
+    ...galata.DEFAULT_SETTINGS,
+    [PLUGIN]: { baseUrl: `${API}/api`, retriesTotal: 1, backoffFactor: 0 }
+  }
+});
+
+test.beforeEach(async ({ page, request, baseURL }) => {
+  await request.post(`${API}/_control/reset`);
+  await request.delete(`${baseURL}/api/contents/.qbraid/qbraidrc`);
+  await page.goto();
+});
+
+async function openPanel(page: IJupyterLabPageFixture) {
+  await page.evaluate(() =>
+    window.jupyterapp.commands.execute('qbraid:sign-in')
+  );
+  const panel = page.locator('#jp-qbraid-login');
+  await expect(panel).toBeVisible();
+  return panel;
+}
+
+/** Sign in with the keyboard only. */
+async function signIn(
+  page: IJupyterLabPageFixture,
+  email: string,
+  key: string
+) {
+  const panel = await openPanel(page);
+  await expect(panel.locator('#jp-qbraid-email')).toBeFocused();
+  await page.keyboard.type(email);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(key);
+  await page.keyboard.press('Enter');
+  return panel;
+}
+
+async function setting(page: IJupyterLabPageFixture, key: string) {
+  return page.evaluate(
+    async ({ plugin, key }) => {
+      const registry: any = await window.galata.getPlugin(
+        '@jupyterlab/apputils-extension:settings' as any
+      );
+      return (await registry.get(plugin, key)).composite;
+    },
+    { plugin: PLUGIN, key }
+  );
+}
+
+const statusItem = (page: IJupyterLabPageFixture) =>
+  page.locator('.jp-qbraid-StatusItem-text');
+
+test('signs in with a good key: checked, saved, shown in the panel and the status bar', async ({
+  page,
+  request,
+  baseURL
+}) => {
+  await expect(statusItem(page)).toHaveText('qBraid: signed out');
+  const panel = await signIn(page, 'demo@example.com', 'demo-api-key');
+  await expect(panel.getByText('Signed in as demo@example.com')).toBeVisible();
+  await expect(panel).toContainText(`${API}/api`);
+  await expect(statusItem(page)).toHaveText('qBraid: demo@example.com');
+  expect(await setting(page, 'apiKey')).toBe('demo-api-key');
+  await expect
+    .poll(async () => {
+      const r = await request.get(
+        `${baseURL}/api/contents/.qbraid/qbraidrc?content=1`
+      );
+      return r.ok() ? (await r.json()).content : '';
+    })
+    .toContain('api-key = demo-api-key');
+  expect(await page.locator('body').innerText()).not.toContain('demo-api-key');
+});
+
+test('a wrong key is refused with a message that says what to do, and nothing is saved', async ({
+  page
+}) => {
+  const panel = await signIn(page, '', 'wrong-key-777');
+  const alert = panel.getByRole('alert');
+  await expect(alert).toContainText('qBraid refused these credentials (401)');
+  await expect(alert).toContainText('Check the API key');
+  expect(await setting(page, 'apiKey')).toBe('');
+  await expect(statusItem(page)).toHaveText('qBraid: signed out');
+  expect(await page.locator('body').innerText()).not.toContain('wrong-key-777');
+});
+
+test('API down: says the API did not answer the browser, and from which origin', async ({
+  page,
+  request
+}) => {
+  await request.post(`${API}/_control/faults`, {
+    data: { faults: [{ kind: 'reset', times: 10, path: '/api/identity' }] }
+  });
+  const panel = await signIn(page, '', 'demo-api-key');
+  const alert = panel.getByRole('alert');
+  await expect(alert).toContainText('did not answer the browser');
+  await expect(alert).toContainText('CORS preflight');
+  await expect(alert).toContainText(new URL(page.url()).origin);
+});
+
+test('server errors are reported after the retries', async ({
+  page,
+  request
+}) => {
+  await request.post(`${API}/_control/faults`, {
+    data: {
+      faults: [
+        {
+          kind: 'status',
+          status: 503,
+          times: 10,
+          path: '/api/identity',
+          method: 'GET'
+        }
+      ]
+    }
+  });
+  const panel = await signIn(page, '', 'demo-api-key');
+  await expect(panel.getByRole('alert')).toContainText(
+    'server error (503) after 2 attempts'
+  );
+});
+
+test('sign out clears the credentials from the settings and qbraidrc', async ({
+  page,
+  request,
+  baseURL
+}) => {
+  const panel = await signIn(page, 'demo@example.com', 'demo-api-key');
+  await expect(panel.getByText('Signed in as demo@example.com')).toBeVisible();
+  await panel.getByRole('button', { name: 'Sign out' }).click();
+  await expect(panel.locator('#jp-qbraid-email')).toBeVisible();
+  await expect(statusItem(page)).toHaveText('qBraid: signed out');
+  expect(await setting(page, 'apiKey')).toBe('');
+  const r = await request.get(
+    `${baseURL}/api/contents/.qbraid/qbraidrc?content=1`
+  );
+  expect((await r.json()).content).not.toContain('api-key');
+});
+
+test('the status bar item opens the panel, also from the keyboard', async ({
+  page
+}) => {
+  await statusItem(page).click();
+  await expect(page.locator('#jp-qbraid-login')).toBeVisible();
+  await page.evaluate(() => window.jupyterapp.shell.collapseLeft());
+  await expect(page.locator('#jp-qbraid-login')).toBeHidden();
+  await page.locator('.jp-qbraid-StatusItem-button').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#jp-qbraid-login')).toBeVisible();
+});
+
+test('the palette commands exist and work', async ({ page }) => {
+  const ids = [
+    'qbraid:sign-in',
+    'qbraid:sign-out',
+    'qbraid:check-connection',
+    'qbraid:open-settings'
+  ];
+  const found = await page.evaluate(
+    ids => ids.filter(id => window.jupyterapp.commands.hasCommand(id)),
+    ids
+  );
+  expect(found).toEqual(ids);
+  const notSignedIn: any = await page.evaluate(() =>
+    window.jupyterapp.commands.execute('qbraid:check-connection')
+  );
+  expect(notSignedIn).toMatchObject({
+    ok: false,
+    error: 'Not signed in to qBraid.'
+  });
+  await signIn(page, '', 'demo-api-key');
+  await expect(statusItem(page)).toHaveText('qBraid: demo@example.com');
+  const connected: any = await page.evaluate(() =>
+    window.jupyterapp.commands.execute('qbraid:check-connection')
+  );
+  expect(connected).toMatchObject({ ok: true, email: 'demo@example.com' });
+  await page.evaluate(() =>
+    window.jupyterapp.commands.execute('qbraid:sign-out')
+  );
+  await expect(statusItem(page)).toHaveText('qBraid: signed out');
+  await page.evaluate(() =>
+    window.jupyterapp.commands.execute('qbraid:open-settings')
+  );
+  await expect(
+    page.locator('.jp-SettingsPanel, .jp-SettingsEditor').first()
+  ).toBeVisible();
+  await expect(page.locator('input[id$="plugin_apiKey"]')).toBeVisible();
+});
+
+test('the consumer extension sees a sign-in in the panel without a reload', async ({
+  page
+}) => {
+  const before: any = await page.evaluate(() =>
+    window.jupyterapp.commands.execute('qbraid-consumer:whoami')
+  );
+  expect(before).toMatchObject({ email: null, identity: null });
+  const panel = await signIn(page, '', 'demo-api-key');
+  await expect(panel.getByText('Signed in as demo@example.com')).toBeVisible();
+  const after: any = await page.evaluate(() =>
+    window.jupyterapp.commands.execute('qbraid-consumer:whoami')
+  );
+  expect(after.email).toBe('demo@example.com');
+  expect(after.changes).toContain('apiKey');
+  expect(after.identity).toMatchObject({ email: 'demo@example.com' });
+});
+
+test('the panel in the light and the dark theme', async ({ page }) => {
+  const panel = await openPanel(page);
+  await page.locator('#jp-qbraid-email').blur();
+  expect(await panel.screenshot()).toMatchSnapshot('login-panel-light.png');
+  await page.theme.setDarkTheme();
+  expect(await panel.screenshot()).toMatchSnapshot('login-panel-dark.png');
+  await page.theme.setLightTheme();
+});
