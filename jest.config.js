@@ -43,12 +43,12 @@ module.exports = {
       displayName: 'unit',
       testRegex: 'src/__tests__/[^/]+\\.spec\\.tsx?$'
     },
-    {
+    ...['integration', 'reliability', 'security'].map(name => ({
       ...shared,
-      displayName: 'integration',
+      displayName: name,
       testEnvironment: 'node',
       setupFiles: [],
-      testRegex: 'src/__tests__/integration/.*\\.spec\\.ts$'
-    }
+      testRegex: `src/__tests__/${name}/.*\\.spec\\.ts$`
+    }))
   ]
 };

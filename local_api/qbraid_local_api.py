@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import socket
 import sys
 import threading
@@ -44,6 +45,11 @@ class State:
         self.id_tokens = dict(DEFAULT_ID_TOKENS)
         self.refresh_tokens = dict(DEFAULT_REFRESH_TOKENS)
         self.other_port = 0
+        # Jupyter secrets that reached us: kept for the server's whole life.
+        self.violations: list[dict] = []
+        # Random faults: {"rate": 0.1, "kinds": [...]} and a seeded generator.
+        self.chaos: dict | None = None
+        self.random = random.Random(0)
 
     def record(self, entry: dict) -> None:
         if not self.record_requests:
@@ -51,9 +57,29 @@ class State:
         with self.lock:
             self.records.append(entry)
 
+    def check_secrets(self, server: str, method: str, path: str, headers: dict) -> None:
+        """Record a request that carries the Jupyter token, the XSRF value or cookies."""
+        leaked = []
+        if headers.get("authorization", "").lower().startswith("token "):
+            leaked.append("authorization: token")
+        if "x-xsrftoken" in headers:
+            leaked.append("x-xsrftoken")
+        if "cookie" in headers:
+            leaked.append("cookie")
+        if leaked:
+            with self.lock:
+                self.violations.append(
+                    {"server": server, "method": method, "path": path, "leaked": leaked}
+                )
+
     def take_fault(self, method: str, path: str) -> dict | None:
         """Return the first queued fault matching this request, using up one of its times."""
         with self.lock:
+            if self.chaos and self.random.random() < self.chaos.get("rate", 0):
+                kind = self.random.choice(self.chaos.get("kinds", ["reset"]))
+                if kind.startswith("status:"):
+                    return {"kind": "status", "status": int(kind.split(":")[1])}
+                return {"kind": kind}
             for fault in self.faults:
                 if fault.get("method") and fault["method"].upper() != method:
                     continue
@@ -132,6 +158,12 @@ class Handler(BaseHTTPRequestHandler):
         )
         if url.path.startswith("/_control/"):
             return self._control(url.path, body)
+        self.state.check_secrets(
+            self.server.role,  # type: ignore[attr-defined]
+            self.command,
+            url.path,
+            {k.lower(): v for k, v in self.headers.items()},
+        )
         if self.server.role == "other":  # type: ignore[attr-defined]
             return self._send(200, {"server": "other", "path": url.path})
         if self.command == "OPTIONS" and self.headers.get("Access-Control-Request-Method"):
@@ -253,10 +285,19 @@ class Handler(BaseHTTPRequestHandler):
             with state.lock:
                 state.records.clear()
                 state.faults.clear()
+                state.chaos = None
             return self._send(200, {"ok": True})
         if path == "/_control/faults":
             with state.lock:
                 state.faults.extend(data.get("faults", []))
+            return self._send(200, {"ok": True})
+        if path == "/_control/violations":
+            with state.lock:
+                return self._send(200, list(state.violations))
+        if path == "/_control/chaos":
+            with state.lock:
+                state.chaos = data or None
+                state.random = random.Random(data.get("seed", 0) if data else 0)
             return self._send(200, {"ok": True})
         if path == "/_control/record":
             state.record_requests = bool(data.get("enabled", True))

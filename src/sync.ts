@@ -1,5 +1,6 @@
 import { ISignal, Signal } from '@lumino/signaling';
 import { ConfigError } from './errors';
+import { withLock } from './filelock';
 import { QbraidrcFile } from './qbraidrc';
 import {
   IQbraidrcSnapshot,
@@ -204,7 +205,10 @@ export class CredentialsSync {
     const previous = this._busy ?? Promise.resolve();
     const current = previous.then(async () => {
       try {
-        const message = await step();
+        const message = await withLock(
+          `jupyterlab-qbraid-session:${this._store.path}`,
+          step
+        );
         if (message !== null) {
           this._setStatus('ok', message);
         }
@@ -259,37 +263,77 @@ export class CredentialsSync {
       return null;
     }
     this._setStatus('syncing', `Writing ${this._store.path}…`);
-    let baseline = this._baseline ?? (await this._store.read());
-    const now = await this._store.stamp();
-    if (!isSameVersion(now, baseline)) {
-      // Edited outside the lab since we read it: merge, or ask.
-      const before = QbraidrcFile.parse(baseline.text);
-      baseline = await this._store.read();
-      const fresh = this._store.file!;
-      const external = Private.KEYS.filter(
-        key => fresh.get(key) !== before.get(key)
-      );
-      const clash = external.filter(
-        key => changed.includes(key) && fresh.get(key) !== desired[key]
-      );
-      let useFile: QbraidConfigKey[] = [];
-      if (clash.length) {
-        useFile = (await this._ask(clash)) === 'file' ? clash : [];
+    // Set when our own write was overwritten (another tab, a terminal): our
+    // values are re-applied without asking, since the user chose them.
+    let insist = false;
+    for (let round = 1; ; round++) {
+      let baseline = this._baseline ?? (await this._store.read());
+      const now = await this._store.stamp();
+      if (!isSameVersion(now, baseline)) {
+        // Edited outside this tab since we read it: merge, or ask.
+        const before = QbraidrcFile.parse(baseline.text);
+        baseline = await this._store.read();
+        const fresh = this._store.file!;
+        const external = Private.KEYS.filter(
+          key => fresh.get(key) !== before.get(key)
+        );
+        const clash = external.filter(
+          key => changed.includes(key) && fresh.get(key) !== desired[key]
+        );
+        let useFile: QbraidConfigKey[] = [];
+        if (clash.length && !insist) {
+          useFile = (await this._ask(clash)) === 'file' ? clash : [];
+        }
+        await this._import(
+          fresh,
+          external.filter(
+            key => !changed.includes(key) || useFile.includes(key)
+          )
+        );
+        changed = changed.filter(key => !useFile.includes(key));
+        this._baseline = baseline;
       }
-      await this._import(
-        fresh,
-        external.filter(key => !changed.includes(key) || useFile.includes(key))
+      const file = QbraidrcFile.parse(baseline.text);
+      const values = Object.fromEntries(
+        changed.map(key => [key, desired[key] ?? null])
       );
-      changed = changed.filter(key => !useFile.includes(key));
-      this._baseline = baseline;
-    }
-    const file = QbraidrcFile.parse(baseline.text);
-    const values = Object.fromEntries(
-      changed.map(key => [key, desired[key] ?? null])
-    );
-    if (file.update(values)) {
-      this._baseline = await this._store.write(file, baseline);
-      this._status.writes++;
+      if (!file.update(values)) {
+        break;
+      }
+      try {
+        this._baseline = await this._store.write(file, baseline);
+        this._status.writes++;
+      } catch (error) {
+        if (
+          error instanceof QbraidrcConflictError &&
+          round < Private.MAX_ROUNDS
+        ) {
+          continue;
+        }
+        throw error;
+      }
+      // The contents API has no conditional write: another writer may have
+      // landed between our check and our write. Read back to be sure.
+      const written = this._baseline;
+      await this._store.read();
+      const lost = changed.filter(
+        key => this._store.file!.get(key) !== (desired[key] ?? null)
+      );
+      if (!lost.length) {
+        this._baseline = this._store.snapshot;
+        break;
+      }
+      if (round >= Private.MAX_ROUNDS) {
+        throw new QbraidrcConflictError(
+          `${this._store.path} keeps being changed by another writer; ${lost
+            .map(k => Private.SETTING_OF[k])
+            .join(', ')} could not be written.`,
+          { code: 'qbraidrc_conflict' }
+        );
+      }
+      // Merge again against what overwrote us, keeping our values.
+      this._baseline = written;
+      insist = true;
     }
     for (const key of changed) {
       this._synced[key] = desired[key] ?? null;
@@ -413,6 +457,9 @@ type ISyncOptionsResolver = NonNullable<
 >;
 
 namespace Private {
+  /** Rounds of check, write and read-back before giving up on a busy file. */
+  export const MAX_ROUNDS = 3;
+
   export const KEYS: QbraidConfigKey[] = [
     'email',
     'api-key',

@@ -78,15 +78,25 @@ export class JupyterServer {
     readonly token: string
   ) {}
 
-  /** A contents service talking to this server, as the lab's would. */
-  contents(): ContentsManager {
+  /** A contents service talking to this server, as the lab's would (`fetch` to inject faults). */
+  contents(fetchImpl?: typeof fetch): ContentsManager {
     return new ContentsManager({
       serverSettings: ServerConnection.makeSettings({
         baseUrl: this.url,
         token: this.token,
-        appendToken: true
+        appendToken: true,
+        ...(fetchImpl ? { fetch: fetchImpl } : {})
       })
     });
+  }
+
+  /** Kill the server at once (SIGKILL), as a crash would. */
+  async kill(): Promise<void> {
+    if (this._child.exitCode === null && this._child.signalCode === null) {
+      const exited = new Promise(resolve => this._child.once('exit', resolve));
+      this._child.kill('SIGKILL');
+      await exited;
+    }
   }
 
   /** `~/.qbraid/qbraidrc` on disk. */
@@ -107,7 +117,7 @@ export class JupyterServer {
   }
 
   async stop(): Promise<void> {
-    if (this._child.exitCode === null) {
+    if (this._child.exitCode === null && this._child.signalCode === null) {
       const exited = new Promise(resolve => this._child.once('exit', resolve));
       this._child.kill();
       await exited;

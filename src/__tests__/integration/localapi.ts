@@ -85,6 +85,23 @@ export class LocalApi {
     );
   }
 
+  /** Requests that carried the Jupyter token, the XSRF value or cookies, ever. */
+  async violations(): Promise<unknown[]> {
+    return (await fetch(`${this.origin}/_control/violations`)).json();
+  }
+
+  /** Random faults on a share of the API requests (`null` turns them off). */
+  async chaos(
+    config: { rate: number; kinds: string[]; seed?: number } | null
+  ): Promise<void> {
+    await this._control('chaos', config ?? {});
+  }
+
+  /** Record requests (for assertions) or not (for long runs). */
+  async recording(enabled: boolean): Promise<void> {
+    await this._control('record', { enabled });
+  }
+
   async stop(): Promise<void> {
     if (this._child.exitCode === null) {
       const exited = new Promise(resolve => this._child.once('exit', resolve));
