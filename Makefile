@@ -21,10 +21,14 @@ test: build
 	npm run lint:check || { status=1; lint=failed; }; \
 	npx jest --selectProjects unit --json --outputFile=$(STAMP)/unit.json || status=1; \
 	npx jest --selectProjects integration --json --outputFile=$(STAMP)/integration.json || status=1; \
+	NODE_OPTIONS=--expose-gc npx jest --selectProjects reliability --json --outputFile=$(STAMP)/reliability.json || status=1; \
+	npx jest --selectProjects security --json --outputFile=$(STAMP)/security.json || status=1; \
 	(cd ui-tests && CI=1 npx playwright test) || status=1; \
 	(cd ui-tests && CI=1 QBRAID_LAB_BASE_URL=/user/test/ npx playwright test tests/qbraidrc.spec.ts) || status=1; \
 	$(PY) scripts/test_summary.py unit:jest:$(STAMP)/unit.json \
 	  integration:jest:$(STAMP)/integration.json \
+	  reliability:jest:$(STAMP)/reliability.json \
+	  security:jest:$(STAMP)/security.json \
 	  browser:playwright:ui-tests/test-results/results.json \
 	  browser-user-test:playwright:ui-tests/test-results/results-hub.json || status=1; \
 	if [ -n "$$lint" ]; then echo "lint: failed (see npm run lint:check above)"; fi; \

@@ -256,6 +256,12 @@ class Handler(BaseHTTPRequestHandler):
             except ValueError:
                 parsed = body.decode(errors="replace")
             return self._send(200, {"method": self.command, "query": query, "body": parsed})
+        if path == "/api/leaky-error":
+            # An API that echoes every credential it got, in its error and in a non-JSON body.
+            got = [self.headers.get(h) or "" for h in ("email", "api-key", "refresh-token", "id-token")]
+            if query.get("as", ["json"])[0] == "text":
+                return self._send(200, raw=("not json: " + " ".join(got)).encode())
+            return self._send(400, {"error": {"message": "bad request for " + " ".join(got), "code": "leak"}})
         if path == "/api/empty":
             return self._send(204)
         if path == "/api/text":

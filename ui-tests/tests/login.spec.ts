@@ -1,11 +1,5 @@
-import {
-  expect,
-  galata,
-  IJupyterLabPageFixture,
-  test
-} from '@jupyterlab/galata';
+import { API, expect, galata, IJupyterLabPageFixture, test } from './fixtures';
 
-const API = 'http://127.0.0.1:8766';
 const PLUGIN = 'jupyterlab-qbraid-session:plugin';
 
 test.use({
@@ -156,7 +150,7 @@ test('the status bar item opens the panel, also from the keyboard', async ({
 }) => {
   await statusItem(page).click();
   await expect(page.locator('#jp-qbraid-login')).toBeVisible();
-  await page.evaluate(() => window.jupyterapp.shell.collapseLeft());
+  await page.evaluate(() => (window.jupyterapp.shell as any).collapseLeft());
   await expect(page.locator('#jp-qbraid-login')).toBeHidden();
   await page.locator('.jp-qbraid-StatusItem-button').focus();
   await page.keyboard.press('Enter');
@@ -225,4 +219,16 @@ test('the panel in the light and the dark theme', async ({ page }) => {
   await page.theme.setDarkTheme();
   expect(await panel.screenshot()).toMatchSnapshot('login-panel-dark.png');
   await page.theme.setLightTheme();
+});
+
+test('a 1 MB API key is refused at once with a clear message', async ({
+  page
+}) => {
+  const panel = await openPanel(page);
+  await panel.locator('#jp-qbraid-api-key').fill('k'.repeat(1024 * 1024));
+  await panel.getByRole('button', { name: 'Sign in' }).click();
+  await expect(panel.getByRole('alert')).toContainText(
+    'at most 8192 are accepted'
+  );
+  expect(await setting(page, 'apiKey')).toBe('');
 });

@@ -1,6 +1,5 @@
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { API, expect, IJupyterLabPageFixture, test } from './fixtures';
 
-const API = 'http://127.0.0.1:8766';
 const PLUGIN = 'jupyterlab-qbraid-session:plugin';
 // Put into the page's config so a leak of the Jupyter token would be seen.
 const PAGE_TOKEN = 'galata-jupyter-token-value';

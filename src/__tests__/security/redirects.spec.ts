@@ -1,0 +1,83 @@
+/**
+ * A redirect from the API to another origin: that origin receives none of
+ * email, api-key, refresh-token, id-token, whatever the status and method.
+ */
+import { QbraidSession } from '../../session';
+import { IQbraidCredentials } from '../../tokens';
+import { LocalApi } from '../integration/localapi';
+
+const CREDENTIAL_HEADERS = [
+  'email',
+  'api-key',
+  'refresh-token',
+  'id-token',
+  'authorization'
+];
+
+let api: LocalApi;
+beforeAll(async () => {
+  api = await LocalApi.start();
+});
+afterAll(async () => {
+  await api.stop();
+});
+beforeEach(async () => {
+  await api.reset();
+});
+
+const SETS: Array<[string, IQbraidCredentials]> = [
+  [
+    'email, api key and refresh token',
+    {
+      userEmail: 'demo@example.com',
+      apiKey: 'demo-api-key',
+      refreshToken: 'demo-refresh-token'
+    }
+  ],
+  [
+    'email and id token',
+    { userEmail: 'demo@example.com', idToken: 'demo-id-token' }
+  ]
+];
+
+describe.each(SETS)('with %s', (_, credentials) => {
+  it.each([
+    ['GET', 301],
+    ['GET', 302],
+    ['GET', 303],
+    ['GET', 307],
+    ['GET', 308],
+    ['POST', 302],
+    ['POST', 307],
+    ['PUT', 308],
+    ['DELETE', 307]
+  ])(
+    '%s answered %i: the other origin receives no credential',
+    async (method, status) => {
+      const session = new QbraidSession({
+        baseUrl: api.baseUrl,
+        env: {},
+        ...credentials
+      });
+      await session.request(method, '/redirect', {
+        params: { to: 'other', status },
+        json: method === 'GET' || method === 'DELETE' ? undefined : { a: 1 }
+      });
+      const recorded = await api.apiRequests();
+      const first = recorded.find(r => r.path === '/api/redirect')!;
+      const sent = CREDENTIAL_HEADERS.filter(
+        name => first.headers[name] !== undefined
+      );
+      expect(sent.length).toBeGreaterThan(0);
+      const atOther = recorded.filter(r => r.server === 'other');
+      expect(atOther).toHaveLength(1);
+      for (const name of CREDENTIAL_HEADERS) {
+        expect([name, atOther[0].headers[name]]).toEqual([name, undefined]);
+      }
+      const values = Object.values(credentials).filter(Boolean) as string[];
+      for (const value of values) {
+        expect(JSON.stringify(atOther[0])).not.toContain(value);
+      }
+    }
+  );
+});
