@@ -694,7 +694,10 @@ namespace Private {
     }
     // Control characters would split a header (or a qbraidrc line) in two.
     // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f\u0085\u2028\u2029]/.test(value) || value !== value.trim()) {
+    if (
+      /[\u0000-\u001f\u007f\u0085\u2028\u2029]/.test(value) ||
+      value !== value.trim()
+    ) {
       throw new ConfigError(
         `${name} contains a line break, a control character or surrounding spaces.`,
         { code: 'invalid_credential' }
