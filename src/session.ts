@@ -670,6 +670,9 @@ namespace Private {
     | { ok: true; value: unknown }
     | { ok: false; failure: AttemptFailure; error: QbraidApiError };
 
+  // eslint-disable-next-line no-control-regex
+  const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
+
   /**
    * Check a credential value; returns it, or throws a ConfigError that names
    * the credential but never shows its value.
@@ -693,11 +696,7 @@ namespace Private {
       );
     }
     // Control characters would split a header (or a qbraidrc line) in two.
-    // eslint-disable-next-line no-control-regex
-    if (
-      /[\u0000-\u001f\u007f\u0085\u2028\u2029]/.test(value) ||
-      value !== value.trim()
-    ) {
+    if (UNSAFE_CHARACTERS.test(value) || value !== value.trim()) {
       throw new ConfigError(
         `${name} contains a line break, a control character or surrounding spaces.`,
         { code: 'invalid_credential' }
