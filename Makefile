@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 CHROMIUM ?= /usr/bin/chromium
 LAB_PORT ?= 8888
 
-.PHONY: lab test demo install build consumer lint unit integration ui clean
+.PHONY: lab test demo bench install build consumer lint unit integration ui clean
 
 ## lab: install everything, build, and start JupyterLab with the extension
 lab: build
@@ -91,6 +91,10 @@ demo: build
 	HOME=$(DEMO)/home JUPYTERLAB_SETTINGS_DIR=$(DEMO)/settings jupyter lab --port=$(LAB_PORT) \
 	  --ServerApp.root_dir=$(DEMO)/home --ContentsManager.allow_hidden=True \
 	  $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+## bench: speed and size figures (not tests), written to bench/results.json
+bench: build
+	npx tsx bench/run.ts
 
 lint: install
 	npm run lint:check

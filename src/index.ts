@@ -12,6 +12,7 @@ import { PromiseDelegate } from '@lumino/coreutils';
 import { addCommands, CommandIDs } from './commands';
 import { ConnectionStatus } from './connection';
 import { QbraidSession } from './session';
+import { timedActivate } from './timing';
 import { IQbraidSettings, sessionUpdateFromSettings } from './settings';
 import { QbraidrcSyncManager, RegistrySettings } from './syncmanager';
 import { IQbraidCredentialsSync, IQbraidSession } from './tokens';
@@ -43,38 +44,44 @@ const sessionPlugin: JupyterFrontEndPlugin<IQbraidSession> = {
   autoStart: true,
   provides: IQbraidSession,
   optional: [ISettingRegistry, ITranslator],
-  activate: (
-    app: JupyterFrontEnd,
-    registry: ISettingRegistry | null,
-    translator: ITranslator | null
-  ): IQbraidSession => {
-    const trans = (translator ?? nullTranslator).load(DOMAIN);
-    const settingsApplied = new PromiseDelegate<void>();
-    const session = new QbraidSession({ ready: settingsApplied.promise });
-    const apply = (settings: ISettingRegistry.ISettings) => {
-      try {
-        session.update(
-          sessionUpdateFromSettings(settings.composite as IQbraidSettings)
-        );
-      } catch (error) {
-        Notification.error(
-          trans.__('qBraid settings not applied: %1', (error as Error).message)
-        );
-      }
-    };
-    void (registry?.load(PLUGIN_ID) ?? Promise.resolve(null))
-      .then(settings => {
-        if (settings) {
-          apply(settings);
-          settings.changed.connect(apply);
+  activate: timedActivate(
+    'session',
+    (
+      app: JupyterFrontEnd,
+      registry: ISettingRegistry | null,
+      translator: ITranslator | null
+    ): IQbraidSession => {
+      const trans = (translator ?? nullTranslator).load(DOMAIN);
+      const settingsApplied = new PromiseDelegate<void>();
+      const session = new QbraidSession({ ready: settingsApplied.promise });
+      const apply = (settings: ISettingRegistry.ISettings) => {
+        try {
+          session.update(
+            sessionUpdateFromSettings(settings.composite as IQbraidSettings)
+          );
+        } catch (error) {
+          Notification.error(
+            trans.__(
+              'qBraid settings not applied: %1',
+              (error as Error).message
+            )
+          );
         }
-      })
-      .catch(reason =>
-        console.error('qBraid settings could not be loaded.', reason)
-      )
-      .then(() => settingsApplied.resolve());
-    return session;
-  }
+      };
+      void (registry?.load(PLUGIN_ID) ?? Promise.resolve(null))
+        .then(settings => {
+          if (settings) {
+            apply(settings);
+            settings.changed.connect(apply);
+          }
+        })
+        .catch(reason =>
+          console.error('qBraid settings could not be loaded.', reason)
+        )
+        .then(() => settingsApplied.resolve());
+      return session;
+    }
+  )
 };
 
 /**
@@ -88,28 +95,31 @@ const syncPlugin: JupyterFrontEndPlugin<IQbraidCredentialsSync> = {
   requires: [IQbraidSession, ISettingRegistry],
   optional: [ITranslator],
   provides: IQbraidCredentialsSync,
-  activate: (
-    app: JupyterFrontEnd,
-    session: IQbraidSession,
-    registry: ISettingRegistry,
-    translator: ITranslator | null
-  ): IQbraidCredentialsSync => {
-    const trans = (translator ?? nullTranslator).load(DOMAIN);
-    // A `false` page option reads as '' (PageConfig drops falsy values): unknown.
-    const allowHidden = String(PageConfig.getOption('allow_hidden_files'));
-    const manager = new QbraidrcSyncManager({
-      session,
-      contents: app.serviceManager.contents,
-      serverRoot: PageConfig.getOption('serverRoot'),
-      allowHidden: allowHidden.toLowerCase() === 'true' ? true : null,
-      resolveConflict: askWhichWins(trans)
-    });
-    manager.statusChanged.connect(notifySyncErrors(trans));
-    void Promise.all([app.restored, registry.load(PLUGIN_ID)]).then(
-      ([, settings]) => manager.start(settings)
-    );
-    return manager;
-  }
+  activate: timedActivate(
+    'sync',
+    (
+      app: JupyterFrontEnd,
+      session: IQbraidSession,
+      registry: ISettingRegistry,
+      translator: ITranslator | null
+    ): IQbraidCredentialsSync => {
+      const trans = (translator ?? nullTranslator).load(DOMAIN);
+      // A `false` page option reads as '' (PageConfig drops falsy values): unknown.
+      const allowHidden = String(PageConfig.getOption('allow_hidden_files'));
+      const manager = new QbraidrcSyncManager({
+        session,
+        contents: app.serviceManager.contents,
+        serverRoot: PageConfig.getOption('serverRoot'),
+        allowHidden: allowHidden.toLowerCase() === 'true' ? true : null,
+        resolveConflict: askWhichWins(trans)
+      });
+      manager.statusChanged.connect(notifySyncErrors(trans));
+      void Promise.all([app.restored, registry.load(PLUGIN_ID)]).then(
+        ([, settings]) => manager.start(settings)
+      );
+      return manager;
+    }
+  )
 };
 
 /**
@@ -121,18 +131,21 @@ const maskedFieldsPlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [IFormRendererRegistry],
   optional: [ITranslator],
-  activate: (
-    app: JupyterFrontEnd,
-    renderers: IFormRendererRegistry,
-    translator: ITranslator | null
-  ) => {
-    const fieldRenderer = createMaskedField(
-      (translator ?? nullTranslator).load(DOMAIN)
-    );
-    for (const key of ['apiKey', 'refreshToken', 'idToken']) {
-      renderers.addRenderer(`${PLUGIN_ID}.${key}`, { fieldRenderer });
+  activate: timedActivate(
+    'masked-fields',
+    (
+      app: JupyterFrontEnd,
+      renderers: IFormRendererRegistry,
+      translator: ITranslator | null
+    ) => {
+      const fieldRenderer = createMaskedField(
+        (translator ?? nullTranslator).load(DOMAIN)
+      );
+      for (const key of ['apiKey', 'refreshToken', 'idToken']) {
+        renderers.addRenderer(`${PLUGIN_ID}.${key}`, { fieldRenderer });
+      }
     }
-  }
+  )
 };
 
 /**
@@ -145,47 +158,50 @@ const loginPlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [IQbraidSession, IQbraidCredentialsSync, ISettingRegistry],
   optional: [ICommandPalette, IStatusBar, ITranslator],
-  activate: (
-    app: JupyterFrontEnd,
-    session: IQbraidSession,
-    sync: IQbraidCredentialsSync,
-    registry: ISettingRegistry,
-    palette: ICommandPalette | null,
-    statusBar: IStatusBar | null,
-    translator: ITranslator | null
-  ) => {
-    const trans = (translator ?? nullTranslator).load(DOMAIN);
-    const status = new ConnectionStatus({
-      session,
-      save: async values =>
-        new RegistrySettings(await registry.load(PLUGIN_ID)).save(values),
-      signOut: () => sync.signOut()
-    });
-    const panel = new LoginPanel(status, trans);
-    app.shell.add(panel, 'left', { rank: 900, type: 'qBraid' });
-    const openPanel = () => {
-      app.shell.activateById(panel.id);
-      requestAnimationFrame(() => panel.focusFirst());
-    };
-    statusBar?.registerStatusItem('jupyterlab-qbraid-session:status', {
-      item: new QbraidStatusItem(status, trans, openPanel),
-      align: 'left',
-      rank: 900
-    });
-    addCommands(app.commands, {
-      status,
-      trans,
-      openPanel,
-      pageOrigin: window.location.origin
-    });
-    for (const command of Object.values(CommandIDs)) {
-      palette?.addItem({ command, category: 'qBraid' });
+  activate: timedActivate(
+    'login',
+    (
+      app: JupyterFrontEnd,
+      session: IQbraidSession,
+      sync: IQbraidCredentialsSync,
+      registry: ISettingRegistry,
+      palette: ICommandPalette | null,
+      statusBar: IStatusBar | null,
+      translator: ITranslator | null
+    ) => {
+      const trans = (translator ?? nullTranslator).load(DOMAIN);
+      const status = new ConnectionStatus({
+        session,
+        save: async values =>
+          new RegistrySettings(await registry.load(PLUGIN_ID)).save(values),
+        signOut: () => sync.signOut()
+      });
+      const panel = new LoginPanel(status, trans);
+      app.shell.add(panel, 'left', { rank: 900, type: 'qBraid' });
+      const openPanel = () => {
+        app.shell.activateById(panel.id);
+        requestAnimationFrame(() => panel.focusFirst());
+      };
+      statusBar?.registerStatusItem('jupyterlab-qbraid-session:status', {
+        item: new QbraidStatusItem(status, trans, openPanel),
+        align: 'left',
+        rank: 900
+      });
+      addCommands(app.commands, {
+        status,
+        trans,
+        openPanel,
+        pageOrigin: window.location.origin
+      });
+      for (const command of Object.values(CommandIDs)) {
+        palette?.addItem({ command, category: 'qBraid' });
+      }
+      // After restore: the first check makes no request during start-up.
+      void app.restored
+        .then(() => session.ready)
+        .then(() => status.startAutoCheck());
     }
-    // After restore: the first check makes no request during start-up.
-    void app.restored
-      .then(() => session.ready)
-      .then(() => status.startAutoCheck());
-  }
+  )
 };
 
 export default [sessionPlugin, syncPlugin, maskedFieldsPlugin, loginPlugin];

@@ -343,6 +343,8 @@ export class QbraidSession implements IQbraidSession {
     }
     this._closed = true;
     this._closeController.abort();
+    this._inflight.forEach(controller => controller.abort());
+    this._inflight.clear();
     this._config?.changed?.disconnect(this._onConfigChanged, this);
     Signal.clearData(this);
   }
@@ -363,13 +365,13 @@ export class QbraidSession implements IQbraidSession {
     }
   ): Promise<Private.Outcome> {
     const { attempt, secrets } = context;
+    // One controller per attempt, known to close(); no listener is added to a
+    // signal that outlives the attempt (a Request follows its signal until GC).
     const controller = new AbortController();
+    this._inflight.add(controller);
     const abort = () => controller.abort();
-    const linked = [this._closeController.signal, context.signal].filter(
-      (s): s is AbortSignal => !!s
-    );
-    linked.forEach(s => s.addEventListener('abort', abort));
-    if (linked.some(s => s.aborted)) {
+    context.signal?.addEventListener('abort', abort);
+    if (context.signal?.aborted || this._closed) {
       controller.abort();
     }
     let timedOut = false;
@@ -439,7 +441,8 @@ export class QbraidSession implements IQbraidSession {
       if (timer !== null) {
         clearTimeout(timer);
       }
-      linked.forEach(s => s.removeEventListener('abort', abort));
+      this._inflight.delete(controller);
+      context.signal?.removeEventListener('abort', abort);
     }
   }
 
@@ -621,6 +624,7 @@ export class QbraidSession implements IQbraidSession {
   private readonly _now: () => number;
   private readonly _maxRetryAfter: number | undefined;
   private readonly _closeController = new AbortController();
+  private readonly _inflight = new Set<AbortController>();
   private readonly _changed = new Signal<this, IQbraidSession.IChangedArgs>(
     this
   );

@@ -57,8 +57,9 @@ export interface IQbraidTransportOptions {
  *
  * - settings carry no token, and the fetch strips any `Authorization: token`
  *   and `X-XSRFToken` header before the request leaves;
- * - cookies are never sent (`credentials: 'omit'`) and `no-cache` replaces
- *   `no-store` so no cache-busting query parameter reaches the API;
+ * - cookies are never sent (`credentials: 'omit'`) and, in a browser,
+ *   `no-cache` replaces `no-store` so no cache-busting query parameter
+ *   reaches the API;
  * - redirects are followed by hand (`redirect: 'manual'`) so credential headers
  *   are dropped when a redirect leaves the origin (the SDK's `should_strip_auth`).
  *   A browser hides the target of a redirect (`opaqueredirect`): that answer is
@@ -129,28 +130,18 @@ export class QbraidTransport {
   }
 
   private async _sendOnce(url: string, init: RequestInit): Promise<Response> {
-    let failure: unknown;
-    const settings = ServerConnection.makeSettings({
-      baseUrl: new URL(url).origin + '/',
-      token: '',
-      appendToken: false,
-      init: { cache: 'no-cache', credentials: 'omit' },
-      fetch: (input, fetchInit) => {
-        const outgoing = Private.withoutJupyterSecrets(
-          new Request(input as RequestInfo, fetchInit)
-        );
-        return this._fetch.call(null, outgoing).catch(error => {
-          failure = error;
-          throw error;
-        });
-      }
-    });
+    const call: Private.ICall = { failure: undefined };
+    const callInit: Private.ICallInit = { ...init, qbraidCall: call };
     try {
-      return await ServerConnection.makeRequest(url, init, settings);
+      return await ServerConnection.makeRequest(
+        url,
+        callInit,
+        this._settingsFor(new URL(url).origin)
+      );
     } catch (error) {
       if (error instanceof ServerConnection.NetworkError) {
         // makeRequest keeps only the message; the cause tells a refused connection apart.
-        const original = failure ?? error;
+        const original = call.failure ?? error;
         throw new TransportError(
           Private.describe(original),
           Private.isConnectError(original) ? 'connect' : 'read',
@@ -165,11 +156,51 @@ export class QbraidTransport {
     }
   }
 
+  /**
+   * Settings for an external origin (made once per origin): no token, no
+   * cookies, no cache-busting parameter, and a fetch that strips what
+   * `makeRequest` adds for the Jupyter server.
+   */
+  private _settingsFor(origin: string): ServerConnection.ISettings {
+    let settings = this._settings.get(origin);
+    if (!settings) {
+      settings = ServerConnection.makeSettings({
+        baseUrl: origin + '/',
+        token: '',
+        appendToken: false,
+        init: { cache: Private.CACHE_MODE, credentials: 'omit' },
+        Request: Private.CallRequest,
+        fetch: input => {
+          const request = input as Private.CallRequest;
+          Private.stripJupyterSecrets(request.headers);
+          return this._fetch.call(null, request).catch(error => {
+            if (request.call) {
+              request.call.failure = error;
+            }
+            throw error;
+          });
+        }
+      });
+      this._settings.set(origin, settings);
+    }
+    return settings;
+  }
+
+  private readonly _settings = new Map<string, ServerConnection.ISettings>();
   private readonly _fetch: typeof fetch;
   private readonly _maxRedirects: number;
 }
 
 namespace Private {
+  /**
+   * `no-store` would make `makeRequest` append a cache-busting parameter;
+   * `no-cache` makes a browser revalidate every answer with the API, so one
+   * cached for another key is never reused. Node's fetch has no HTTP cache:
+   * there the mode would only add two request headers.
+   */
+  export const CACHE_MODE: RequestCache =
+    typeof document === 'undefined' ? 'default' : 'no-cache';
+
   export const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
   /**
@@ -196,11 +227,36 @@ namespace Private {
   }
 
   /**
-   * A copy of `request` without the Jupyter token and the XSRF header, which
-   * `makeRequest` adds for the Jupyter server whatever the destination.
+   * One call through `makeRequest`: where the fetch records why it failed.
    */
-  export function withoutJupyterSecrets(request: Request): Request {
-    const headers = new Headers(request.headers);
+  export interface ICall {
+    failure: unknown;
+  }
+
+  /**
+   * Request options carrying the call; `makeRequest` spreads them into the
+   * `Request` it builds, which is how the fetch finds its call.
+   */
+  export type ICallInit = RequestInit & { qbraidCall?: ICall };
+
+  /**
+   * The settings' `Request`: a plain Request that remembers its call.
+   */
+  export class CallRequest extends Request {
+    constructor(input: RequestInfo | URL, init?: ICallInit) {
+      super(input, init);
+      this.call = init?.qbraidCall ?? null;
+    }
+
+    readonly call: ICall | null;
+  }
+
+  /**
+   * Remove the Jupyter token and the XSRF header, which `makeRequest` adds for
+   * the Jupyter server whatever the destination (a request's headers may be
+   * changed until it is sent).
+   */
+  export function stripJupyterSecrets(headers: Headers): void {
     headers.delete('X-XSRFToken');
     const authorization = headers.get('Authorization');
     if (authorization !== null) {
@@ -214,7 +270,6 @@ namespace Private {
         headers.delete('Authorization');
       }
     }
-    return new Request(request, { headers });
   }
 
   /**

@@ -1,0 +1,425 @@
+/**
+ * `make bench`: figures, not tests. Ratios are measured side by side in one
+ * run (alternating), medians of repeated runs; writes bench/results.json and
+ * prints a table with the targets.
+ */
+import { execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { gzipSync } from 'zlib';
+import { chromium } from '@playwright/test';
+import { QbraidrcStore } from '../src/qbraidrcstore';
+import { QbraidSession } from '../src/session';
+import { CredentialsSync } from '../src/sync';
+import { ACTIVATE_MEASURE } from '../src/timing';
+import { FakeSettings } from '../src/__tests__/fakecontents';
+import { closedPort, LocalApi } from '../src/__tests__/integration/localapi';
+import { JupyterServer } from '../src/__tests__/integration/jupyterserver';
+
+const ROOT = path.resolve(__dirname, '..');
+const PYTHON = process.env.PYTHON ?? 'python3';
+const LOADS = 10;
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+
+function bundleGzipBytes(): number {
+  const dir = path.join(ROOT, 'jupyterlab_qbraid_session/labextension/static');
+  return fs
+    .readdirSync(dir)
+    .filter(name => name.endsWith('.js'))
+    .reduce(
+      (sum, name) =>
+        sum + gzipSync(fs.readFileSync(path.join(dir, name))).length,
+      0
+    );
+}
+
+/** Per-request latencies (ms) of `count` sequential calls. */
+async function latencies(
+  call: () => Promise<unknown>,
+  count: number
+): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await call();
+    out.push(performance.now() - start);
+  }
+  return out;
+}
+
+/** Requests per second of `count` calls, `concurrency` at a time. */
+async function rps(
+  call: () => Promise<unknown>,
+  count: number,
+  concurrency: number
+) {
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next++;
+        await call();
+      }
+    })
+  );
+  return count / ((performance.now() - start) / 1000);
+}
+
+function coreRps(baseUrl: string, count: number, concurrency: number): number {
+  const out = execFileSync(
+    PYTHON,
+    [
+      path.join(ROOT, 'bench/qbraidcore_bench.py'),
+      baseUrl,
+      String(count),
+      String(concurrency)
+    ],
+    {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-home-'))
+      }
+    }
+  );
+  return JSON.parse(out).rps;
+}
+
+async function requestFigures(api: LocalApi) {
+  await api.recording(false);
+  const url = `${api.baseUrl}/identity`;
+  const session = new QbraidSession({
+    baseUrl: api.baseUrl,
+    apiKey: 'demo-api-key',
+    env: {}
+  });
+  const check = (answer: any) => {
+    if (answer.email !== 'demo@example.com') {
+      throw new Error('unexpected answer');
+    }
+  };
+  const ours = async () => check(await session.get('/identity'));
+  const raw = async () =>
+    check(
+      await (
+        await fetch(url, { headers: { 'api-key': 'demo-api-key' } })
+      ).json()
+    );
+  await latencies(ours, 200);
+  await latencies(raw, 200);
+  // 2000 sequential requests each, alternating blocks of 200.
+  const oursLat: number[] = [];
+  const rawLat: number[] = [];
+  for (let block = 0; block < 10; block++) {
+    oursLat.push(...(await latencies(ours, 200)));
+    rawLat.push(...(await latencies(raw, 200)));
+  }
+  const seq = {
+    ours: [] as number[],
+    core: [] as number[],
+    raw: [] as number[]
+  };
+  const conc = {
+    ours: [] as number[],
+    core: [] as number[],
+    raw: [] as number[]
+  };
+  for (let run = 0; run < 3; run++) {
+    seq.ours.push(await rps(ours, 1000, 1));
+    seq.core.push(coreRps(api.baseUrl, 1000, 1));
+    seq.raw.push(await rps(raw, 1000, 1));
+    conc.ours.push(await rps(ours, 2000, 8));
+    conc.core.push(coreRps(api.baseUrl, 2000, 8));
+    conc.raw.push(await rps(raw, 2000, 8));
+  }
+  return {
+    overhead: median(oursLat) / median(rawLat),
+    oursMedianMs: median(oursLat),
+    rawMedianMs: median(rawLat),
+    seq: {
+      ours: median(seq.ours),
+      core: median(seq.core),
+      raw: median(seq.raw)
+    },
+    conc: {
+      ours: median(conc.ours),
+      core: median(conc.core),
+      raw: median(conc.raw)
+    }
+  };
+}
+
+async function syncFigures() {
+  const server = await JupyterServer.start();
+  try {
+    server.writeQbraidrc('[default]\norganization = acme\n');
+    const settings = new FakeSettings({ apiKey: 'start-key' });
+    const sync = new CredentialsSync({
+      settings,
+      store: new QbraidrcStore({
+        contents: server.contents(),
+        allowHidden: true
+      }),
+      pollMs: 0
+    });
+    await sync.start();
+    const before = sync.status.writes;
+    for (let i = 0; i < 50; i++) {
+      await settings.set({ apiKey: `burst-key-${i}` });
+      await new Promise(resolve => setTimeout(resolve, 19));
+    }
+    await sync.idle();
+    const burst = sync.status.writes - before;
+    const beforeUnchanged = sync.status.writes;
+    for (let i = 0; i < 10; i++) {
+      await settings.set({ apiKey: 'burst-key-49' });
+      await settings.set({});
+    }
+    await sync.idle();
+    const unchanged = sync.status.writes - beforeUnchanged;
+    sync.dispose();
+    return { burst, unchanged };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** A lab server for the start-up loads, with or without this extension. */
+async function startLab(withExtension: boolean, apiBase: string) {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-lab-'));
+  const extensions = path.join(home, 'labextensions');
+  fs.mkdirSync(path.join(home, '.local'), { recursive: true });
+  fs.mkdirSync(extensions);
+  if (withExtension) {
+    fs.symlinkSync(
+      path.join(ROOT, 'jupyterlab_qbraid_session/labextension'),
+      path.join(extensions, 'jupyterlab-qbraid-session')
+    );
+  }
+  const settingsDir = path.join(home, 'settings', 'jupyterlab-qbraid-session');
+  fs.mkdirSync(settingsDir, { recursive: true });
+  fs.writeFileSync(
+    path.join(settingsDir, 'plugin.jupyterlab-settings'),
+    JSON.stringify({ apiKey: 'demo-api-key', baseUrl: apiBase })
+  );
+  const port = await closedPort();
+  const child = spawn(
+    'jupyter-lab',
+    [
+      `--port=${port}`,
+      '--no-browser',
+      '--allow-root',
+      '--IdentityProvider.token=',
+      '--ServerApp.disable_check_xsrf=True',
+      `--ServerApp.root_dir=${home}`,
+      '--ContentsManager.allow_hidden=True',
+      '--LabApp.expose_app_in_browser=True',
+      `--LabApp.labextensions_path=${extensions}`,
+      `--LabApp.user_settings_dir=${path.join(home, 'settings')}`,
+      `--LabApp.workspaces_dir=${path.join(home, 'workspaces')}`
+    ],
+    { env: { ...process.env, HOME: home }, stdio: 'ignore' }
+  );
+  const url = `http://localhost:${port}/lab`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).ok) {
+        break;
+      }
+    } catch {
+      // starting
+    }
+    await new Promise(resolve => setTimeout(resolve, 200));
+  }
+  return {
+    url,
+    stop: () => {
+      child.kill();
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  };
+}
+
+async function startupFigures(api: LocalApi) {
+  const withLab = await startLab(true, api.baseUrl);
+  const withoutLab = await startLab(false, api.baseUrl);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run'
+    ]
+  });
+  const load = async (url: string) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      const w = window as any;
+      const poll = setInterval(() => {
+        if (w.jupyterapp) {
+          clearInterval(poll);
+          w.jupyterapp.restored.then(() => {
+            w.__restoredAt = performance.now();
+          });
+        }
+      }, 1);
+    });
+    await page.goto(url);
+    await page.waitForFunction(
+      () => (window as any).__restoredAt !== undefined,
+      null,
+      {
+        timeout: 60000
+      }
+    );
+    const figures = await page.evaluate(prefix => {
+      const restoredAt = (window as any).__restoredAt as number;
+      const activate = performance
+        .getEntriesByType('measure')
+        .filter(m => m.name.startsWith(prefix))
+        .reduce((sum, m) => sum + m.duration, 0);
+      const early = performance
+        .getEntriesByType('resource')
+        .filter(r => r.startTime < restoredAt)
+        .map(r => r.name);
+      return { restoredAt, activate, early };
+    }, ACTIVATE_MEASURE);
+    await context.close();
+    return figures;
+  };
+  const apiOrigin = new URL(api.baseUrl).origin;
+  const ours = (name: string) =>
+    name.startsWith(apiOrigin) ||
+    name.includes('qbraid.com') ||
+    name.includes('.qbraid');
+  try {
+    await load(withLab.url);
+    await load(withoutLab.url);
+    const withTimes: number[] = [];
+    const withoutTimes: number[] = [];
+    const activate: number[] = [];
+    let early = 0;
+    for (let i = 0; i < LOADS; i++) {
+      const a = await load(withLab.url);
+      const b = await load(withoutLab.url);
+      withTimes.push(a.restoredAt);
+      withoutTimes.push(b.restoredAt);
+      activate.push(a.activate);
+      early = Math.max(early, a.early.filter(ours).length);
+      if (a.activate === 0) {
+        throw new Error(
+          'no activation measure: is the extension built and loaded?'
+        );
+      }
+    }
+    return {
+      ratio: median(withTimes) / median(withoutTimes),
+      withMs: median(withTimes),
+      withoutMs: median(withoutTimes),
+      activateMs: median(activate),
+      startupRequests: early
+    };
+  } finally {
+    await browser.close();
+    withLab.stop();
+    withoutLab.stop();
+  }
+}
+
+async function main() {
+  const bundle = bundleGzipBytes();
+  const api = await LocalApi.start();
+  let requests;
+  try {
+    requests = await requestFigures(api);
+  } finally {
+    await api.stop();
+  }
+  const sync = await syncFigures();
+  const uiApi = await LocalApi.start();
+  let startup;
+  try {
+    startup = await startupFigures(uiApi);
+  } finally {
+    await uiApi.stop();
+  }
+  const results = {
+    bundle_gzip_bytes: bundle,
+    activate_ms: round(startup.activateMs),
+    startup_ratio: round(startup.ratio),
+    startup_requests: startup.startupRequests,
+    request_overhead_ratio: round(requests.overhead),
+    vs_qbraid_core_ratio: round(
+      Math.min(
+        requests.seq.ours / requests.seq.core,
+        requests.conc.ours / requests.conc.core
+      )
+    ),
+    sync_puts_per_burst: sync.burst,
+    sync_puts_unchanged: sync.unchanged
+  };
+  fs.writeFileSync(
+    path.join(ROOT, 'bench/results.json'),
+    JSON.stringify(results, null, 2) + '\n'
+  );
+  const rows: Array<[string, string, string]> = [
+    ['bundle_gzip_bytes', String(results.bundle_gzip_bytes), '<= 25000'],
+    ['activate_ms', String(results.activate_ms), '<= 5'],
+    [
+      'startup_ratio',
+      `${results.startup_ratio} (${round(startup.withMs, 0)} / ${round(startup.withoutMs, 0)} ms)`,
+      '<= 1.02'
+    ],
+    ['startup_requests', String(results.startup_requests), '0'],
+    [
+      'request_overhead_ratio',
+      `${results.request_overhead_ratio} (${round(requests.oursMedianMs)} / ${round(requests.rawMedianMs)} ms)`,
+      '<= 1.10'
+    ],
+    [
+      'vs_qbraid_core_ratio',
+      `${results.vs_qbraid_core_ratio} (sequential ${round(requests.seq.ours / requests.seq.core)}, 8 concurrent ${round(requests.conc.ours / requests.conc.core)})`,
+      '>= 1.25'
+    ],
+    [
+      '  ours req/s',
+      `sequential ${round(requests.seq.ours, 0)}, 8 concurrent ${round(requests.conc.ours, 0)}`,
+      ''
+    ],
+    [
+      '  qbraid-core req/s',
+      `sequential ${round(requests.seq.core, 0)}, 8 concurrent ${round(requests.conc.core, 0)}`,
+      ''
+    ],
+    [
+      '  server capacity (raw fetch) req/s',
+      `sequential ${round(requests.seq.raw, 0)}, 8 concurrent ${round(requests.conc.raw, 0)}`,
+      ''
+    ],
+    ['sync_puts_per_burst', String(results.sync_puts_per_burst), '1'],
+    ['sync_puts_unchanged', String(results.sync_puts_unchanged), '0']
+  ];
+  const width = Math.max(...rows.map(r => r[0].length));
+  console.log(`\n${'figure'.padEnd(width)}  ${'measured'.padEnd(70)}  target`);
+  for (const [name, value, target] of rows) {
+    console.log(`${name.padEnd(width)}  ${value.padEnd(70)}  ${target}`);
+  }
+  console.log('\nwritten to bench/results.json');
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,23 @@
+import { ACTIVATE_MEASURE, timedActivate } from '../timing';
+
+describe('timedActivate', () => {
+  beforeEach(() => performance.clearMeasures());
+
+  it('returns what activate returns and records its duration as a measure', () => {
+    const activate = timedActivate('demo', (a: number, b: number) => a + b);
+    expect(activate(2, 3)).toBe(5);
+    const measures = performance.getEntriesByName(`${ACTIVATE_MEASURE}:demo`);
+    expect(measures).toHaveLength(1);
+    expect(measures[0].duration).toBeGreaterThanOrEqual(0);
+  });
+
+  it('records the measure also when activate throws', () => {
+    const activate = timedActivate('broken', () => {
+      throw new Error('boom');
+    });
+    expect(() => activate()).toThrow('boom');
+    expect(
+      performance.getEntriesByName(`${ACTIVATE_MEASURE}:broken`)
+    ).toHaveLength(1);
+  });
+});
