@@ -1,3 +1,6 @@
+/**
+ * @jest-environment node
+ */
 import { ACTIVATE_MEASURE, timedActivate } from '../timing';
 
 describe('timedActivate', () => {
