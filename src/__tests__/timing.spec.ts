@@ -1,7 +1,14 @@
-/**
- * @jest-environment node
- */
+import { performance as nodePerformance } from 'perf_hooks';
 import { ACTIVATE_MEASURE, timedActivate } from '../timing';
+
+// jsdom's performance has no measures; the browser's and Node's do.
+const jsdomPerformance = globalThis.performance;
+beforeAll(() => {
+  (globalThis as any).performance = nodePerformance;
+});
+afterAll(() => {
+  (globalThis as any).performance = jsdomPerformance;
+});
 
 describe('timedActivate', () => {
   beforeEach(() => performance.clearMeasures());
