@@ -5,6 +5,7 @@ import * as React from 'react';
 import { ConnectionStatus } from '../connection';
 import { describeError } from '../errormessages';
 import { qbraidIcon } from './icons';
+import { MaskedInput } from './maskedinput';
 
 /**
  * The qBraid sidebar: sign in (the key is checked with the API before it is
@@ -83,7 +84,6 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
   const [email, setEmail] = React.useState(status.session.userEmail ?? '');
   const [apiKey, setApiKey] = React.useState('');
   const [baseUrl, setBaseUrl] = React.useState('');
-  const [shown, setShown] = React.useState(false);
   const busy = status.signingIn;
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
@@ -108,31 +108,14 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
         onChange={e => setEmail(e.target.value)}
       />
       <label htmlFor="jp-qbraid-api-key">{trans.__('API key')}</label>
-      <div className="jp-qbraid-MaskedInput">
-        <input
-          id="jp-qbraid-api-key"
-          className="jp-mod-styled jp-qbraid-MaskedInput-input"
-          type={shown ? 'text' : 'password'}
-          autoComplete="off"
-          spellCheck={false}
-          required
-          value={apiKey}
-          disabled={busy}
-          onChange={e => setApiKey(e.target.value)}
-        />
-        <button
-          type="button"
-          className="jp-mod-styled jp-qbraid-MaskedInput-toggle"
-          aria-pressed={shown}
-          aria-controls="jp-qbraid-api-key"
-          title={
-            shown ? trans.__('Hide the API key') : trans.__('Show the API key')
-          }
-          onClick={() => setShown(!shown)}
-        >
-          {shown ? trans.__('Hide') : trans.__('Show')}
-        </button>
-      </div>
+      <MaskedInput
+        id="jp-qbraid-api-key"
+        value={apiKey}
+        onChange={setApiKey}
+        trans={trans}
+        required
+        disabled={busy}
+      />
       <details className="jp-qbraid-LoginPanel-advanced">
         <summary>{trans.__('Advanced')}</summary>
         <label htmlFor="jp-qbraid-base-url">{trans.__('API base URL')}</label>
