@@ -338,7 +338,20 @@ async function startupFigures(api: LocalApi) {
   }
 }
 
+async function startupOnly() {
+  const api = await LocalApi.start();
+  try {
+    const startup = await startupFigures(api);
+    console.log(JSON.stringify(startup, null, 2));
+  } finally {
+    await api.stop();
+  }
+}
+
 async function main() {
+  if (process.env.BENCH_ONLY === 'startup') {
+    return startupOnly();
+  }
   const bundle = bundleGzipBytes();
   const api = await LocalApi.start();
   let requests;
