@@ -80,7 +80,9 @@ export class QbraidSession implements IQbraidSession {
     this._sleep = options.sleep ?? Private.sleep;
     this._now = options.now ?? Date.now;
     this._maxRetryAfter = options.maxRetryAfter;
-    this.ready = Promise.resolve(options.ready).then(() => undefined);
+    this.ready = Promise.resolve(options.ready).then(() => {
+      this._isReady = true;
+    });
     this._retry = { ...Private.DEFAULT_RETRY };
     this._explicit = {};
     this._assign(options);
@@ -153,8 +155,10 @@ export class QbraidSession implements IQbraidSession {
         { code: 'invalid_method' }
       );
     }
-    await this.ready;
-    this._checkOpen();
+    if (!this._isReady) {
+      await this.ready;
+      this._checkOpen();
+    }
     if (this._configError) {
       throw this._configError;
     }
@@ -382,7 +386,8 @@ export class QbraidSession implements IQbraidSession {
             controller.abort();
           }, context.timeout)
         : null;
-    const origin = new URL(request.url).origin;
+    // Only error messages need it.
+    const origin = () => new URL(request.url).origin;
     try {
       const response = await this._transport.send({
         ...request,
@@ -404,7 +409,7 @@ export class QbraidSession implements IQbraidSession {
     } catch (error) {
       this._checkOpen();
       if (context.signal?.aborted) {
-        throw new QbraidApiError(`The request to ${origin} was aborted.`, {
+        throw new QbraidApiError(`The request to ${origin()} was aborted.`, {
           code: 'aborted',
           attempts: attempt,
           cause: context.signal.reason
@@ -418,7 +423,7 @@ export class QbraidSession implements IQbraidSession {
           ok: false,
           failure: { kind: 'read' },
           error: new QbraidNetworkError(
-            `The qBraid API at ${origin} did not answer within ${context.timeout} ms (${attempt} attempt${attempt > 1 ? 's' : ''}).`,
+            `The qBraid API at ${origin()} did not answer within ${context.timeout} ms (${attempt} attempt${attempt > 1 ? 's' : ''}).`,
             'timeout',
             { attempts: attempt, secrets }
           )
@@ -430,7 +435,7 @@ export class QbraidSession implements IQbraidSession {
         ok: false,
         failure: { kind },
         error: new QbraidNetworkError(
-          `Could not ${kind === 'connect' ? 'connect to' : 'get an answer from'} the qBraid API at ${origin} ` +
+          `Could not ${kind === 'connect' ? 'connect to' : 'get an answer from'} the qBraid API at ${origin()} ` +
             `(${attempt} attempt${attempt > 1 ? 's' : ''}): ${detail}. In a browser this is also what a refused ` +
             "CORS preflight looks like: the API must allow this page's origin and the credential headers.",
           kind,
@@ -635,6 +640,7 @@ export class QbraidSession implements IQbraidSession {
   private _identityEmail: string | null = null;
   private _configError: ConfigError | null = null;
   private _closed = false;
+  private _isReady = false;
 }
 
 namespace Private {

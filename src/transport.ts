@@ -169,16 +169,21 @@ export class QbraidTransport {
         token: '',
         appendToken: false,
         init: { cache: Private.CACHE_MODE, credentials: 'omit' },
-        Request: Private.CallRequest,
+        Request: Private.CallRequest as unknown as typeof Request,
         fetch: input => {
-          const request = input as Private.CallRequest;
+          const request = input as unknown as Private.CallRequest;
           Private.stripJupyterSecrets(request.headers);
-          return this._fetch.call(null, request).catch(error => {
-            if (request.call) {
-              request.call.failure = error;
-            }
-            throw error;
-          });
+          return this._fetch
+            .call(null, request.url, {
+              ...request.init,
+              headers: request.headers
+            })
+            .catch(error => {
+              if (request.call) {
+                request.call.failure = error;
+              }
+              throw error;
+            });
         }
       });
       this._settings.set(origin, settings);
@@ -240,14 +245,23 @@ namespace Private {
   export type ICallInit = RequestInit & { qbraidCall?: ICall };
 
   /**
-   * The settings' `Request`: a plain Request that remembers its call.
+   * The settings' `Request`: what `makeRequest` needs of a request (its URL,
+   * its headers to add to) without building a real one, which `fetch` would
+   * only copy again. The fetch sends it as `fetch(url, init)` and records a
+   * failure on its call.
    */
-  export class CallRequest extends Request {
-    constructor(input: RequestInfo | URL, init?: ICallInit) {
-      super(input, init);
-      this.call = init?.qbraidCall ?? null;
+  export class CallRequest {
+    constructor(url: string, init: ICallInit = {}) {
+      const { qbraidCall, ...rest } = init;
+      this.url = url;
+      this.init = rest;
+      this.headers = new Headers(rest.headers);
+      this.call = qbraidCall ?? null;
     }
 
+    readonly url: string;
+    readonly init: RequestInit;
+    readonly headers: Headers;
     readonly call: ICall | null;
   }
 

@@ -65,8 +65,11 @@ export function joinUrl(
   } else {
     url = base.replace(/\/+$/, '') + '/' + path.replace(/^\/+/, '');
   }
+  if (!params) {
+    return url;
+  }
   const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params ?? {})) {
+  for (const [key, value] of Object.entries(params)) {
     if (value !== undefined) {
       query.append(key, String(value));
     }

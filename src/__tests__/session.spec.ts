@@ -383,7 +383,7 @@ describe('QbraidSession', () => {
       const slowThenFast: typeof fetch = async (input, init) => {
         calls++;
         if (calls === 1) {
-          const signal = (input as Request).signal;
+          const signal = (init?.signal ?? (input as Request).signal)!;
           return new Promise<Response>((_, reject) =>
             signal.addEventListener('abort', () =>
               reject(new DOMException('aborted', 'AbortError'))
@@ -398,10 +398,11 @@ describe('QbraidSession', () => {
     });
 
     it('reports a timeout as a QbraidNetworkError of kind timeout', async () => {
-      const hang: typeof fetch = input =>
+      const hang: typeof fetch = (input, init) =>
         new Promise((_, reject) =>
-          (input as Request).signal.addEventListener('abort', () =>
-            reject(new DOMException('a', 'AbortError'))
+          (init?.signal ?? (input as Request).signal)!.addEventListener(
+            'abort',
+            () => reject(new DOMException('a', 'AbortError'))
           )
         );
       const error = await rejection(
@@ -437,11 +438,12 @@ describe('QbraidSession', () => {
     it('close() aborts requests in flight and later calls reject clearly', async () => {
       let started!: () => void;
       const running = new Promise<void>(resolve => (started = resolve));
-      const hang: typeof fetch = input =>
+      const hang: typeof fetch = (input, init) =>
         new Promise((_, reject) => {
           started();
-          (input as Request).signal.addEventListener('abort', () =>
-            reject(new DOMException('a', 'AbortError'))
+          (init?.signal ?? (input as Request).signal)!.addEventListener(
+            'abort',
+            () => reject(new DOMException('a', 'AbortError'))
           );
         });
       const session = makeSession(api, { fetch: hang });

@@ -215,9 +215,12 @@ test('the consumer extension sees a sign-in in the panel without a reload', asyn
 test('the panel in the light and the dark theme', async ({ page }) => {
   const panel = await openPanel(page);
   await page.locator('#jp-qbraid-email').blur();
-  expect(await panel.screenshot()).toMatchSnapshot('login-panel-light.png');
+  await page.mouse.move(0, 0);
+  const shot = { animations: 'disabled' as const, caret: 'hide' as const };
+  expect(await panel.screenshot(shot)).toMatchSnapshot('login-panel-light.png');
   await page.theme.setDarkTheme();
-  expect(await panel.screenshot()).toMatchSnapshot('login-panel-dark.png');
+  await page.mouse.move(0, 0);
+  expect(await panel.screenshot(shot)).toMatchSnapshot('login-panel-dark.png');
   await page.theme.setLightTheme();
 });
 
