@@ -271,12 +271,8 @@ export class CredentialsSync {
       const now = await this._store.stamp();
       if (!isSameVersion(now, baseline)) {
         // Edited outside this tab since we read it: merge, or ask.
-        const before = QbraidrcFile.parse(baseline.text);
-        baseline = await this._store.read();
-        const fresh = this._store.file!;
-        const external = Private.KEYS.filter(
-          key => fresh.get(key) !== before.get(key)
-        );
+        const { snapshot, fresh, external } = await this._reread(baseline);
+        baseline = snapshot;
         const clash = external.filter(
           key => changed.includes(key) && fresh.get(key) !== desired[key]
         );
@@ -350,17 +346,31 @@ export class CredentialsSync {
     if (isSameVersion(now, baseline)) {
       return null;
     }
-    const before = QbraidrcFile.parse(baseline.text);
-    this._baseline = await this._store.read();
-    const fresh = this._store.file!;
-    const external = Private.KEYS.filter(
-      key => fresh.get(key) !== before.get(key)
-    );
+    const { snapshot, fresh, external } = await this._reread(baseline);
+    this._baseline = snapshot;
     if (!external.length) {
       return null;
     }
     await this._import(fresh, external);
     return `Imported a change of ${this._store.path} made outside the lab.`;
+  }
+
+  /**
+   * Read the file again after it changed on the server; `external` are our
+   * keys whose value differs from the version `baseline`.
+   */
+  private async _reread(baseline: IQbraidrcSnapshot): Promise<{
+    snapshot: IQbraidrcSnapshot;
+    fresh: QbraidrcFile;
+    external: QbraidConfigKey[];
+  }> {
+    const before = QbraidrcFile.parse(baseline.text);
+    const snapshot = await this._store.read();
+    const fresh = this._store.file!;
+    const external = Private.KEYS.filter(
+      key => fresh.get(key) !== before.get(key)
+    );
+    return { snapshot, fresh, external };
   }
 
   /** Copy `keys` of `file` into the settings, remembering them as synced. */
