@@ -167,8 +167,14 @@ export class CredentialsSync {
 
   /** Whether settings hold changes not yet written (e.g. after a failed write). */
   private _hasPendingChanges(): boolean {
-    const desired = this._desired();
-    return Private.KEYS.some(
+    return this._pendingKeys(this._desired()).length > 0;
+  }
+
+  /** Our keys whose settings value changed since the last sync. */
+  private _pendingKeys(
+    desired: Partial<Record<QbraidConfigKey, string | null>>
+  ): QbraidConfigKey[] {
+    return Private.KEYS.filter(
       key => desired[key] !== undefined && desired[key] !== this._synced[key]
     );
   }
@@ -256,9 +262,7 @@ export class CredentialsSync {
   /** Write the keys whose settings changed since the last sync; `null` when none did. */
   private async _write(): Promise<string | null> {
     const desired = this._desired();
-    let changed = Private.KEYS.filter(
-      key => desired[key] !== undefined && desired[key] !== this._synced[key]
-    );
+    let changed = this._pendingKeys(desired);
     if (!changed.length) {
       return null;
     }
@@ -420,6 +424,7 @@ export class CredentialsSync {
     const values = this._settings.values;
     const text = (value: string) => value.trim() || null;
     const url = values.baseUrl.trim();
+    const usable = url ? Private.usableUrl(url) : null;
     return {
       email: text(values.email),
       'api-key': text(values.apiKey),
@@ -428,9 +433,9 @@ export class CredentialsSync {
       // An empty base URL defers to the file; the default is never written.
       url: !url
         ? undefined
-        : Private.usableUrl(url) === DEFAULT_BASE_URL
+        : usable === DEFAULT_BASE_URL
           ? null
-          : (Private.usableUrl(url) ?? url)
+          : (usable ?? url)
     };
   }
 
