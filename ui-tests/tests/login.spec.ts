@@ -214,7 +214,12 @@ test('the consumer extension sees a sign-in in the panel without a reload', asyn
 
 test('the panel in the light and the dark theme', async ({ page }) => {
   const panel = await openPanel(page);
-  await page.locator('#jp-qbraid-email').blur();
+  // The panel focuses its first field on the next frame: wait for it, then
+  // blur, so the screenshot never catches a focus ring.
+  const email = page.locator('#jp-qbraid-email');
+  await expect(email).toBeFocused();
+  await email.blur();
+  await expect(email).not.toBeFocused();
   await page.mouse.move(0, 0);
   const shot = { animations: 'disabled' as const, caret: 'hide' as const };
   expect(await panel.screenshot(shot)).toMatchSnapshot('login-panel-light.png');
