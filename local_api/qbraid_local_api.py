@@ -1,7 +1,11 @@
 """A local, qBraid-compatible API server for tests, demos and benchmarks.
 
 Standard library only, so it runs with any Python 3.9+ and needs no install.
-It answers the routes the extension uses (``GET /api/identity``), handles CORS
+It answers the routes the extension uses in both dialects of the qBraid API:
+the legacy one under ``/api`` (``GET /api/identity``, headers ``email``/``api-key``/
+``refresh-token``/``id-token``) and today's under ``/api/v1`` (``GET /users/verify``,
+``POST /access-tokens/refresh``, headers ``X-API-Key``/``X-Access-Token`` and ``X-Domain``,
+answers ``{success, data}`` as ``qbraid-core`` reads them). It handles CORS
 preflight the way a real API behind an allow-list does, can redirect to a
 second origin (a second listener that records what reached it) and injects
 faults on request: a test or a benchmark drives it through ``/_control/*``.
@@ -23,13 +27,26 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 #: Request headers a browser may send cross-origin (answered in preflight).
-ALLOWED_HEADERS = ("content-type", "email", "api-key", "refresh-token", "id-token", "x-api-key")
+ALLOWED_HEADERS = (
+    "content-type",
+    "email",
+    "api-key",
+    "refresh-token",
+    "id-token",
+    "x-api-key",
+    "x-access-token",
+    "x-domain",
+)
 ALLOWED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 #: Demo accounts: api key -> email. The demo key is documented in the README.
 DEFAULT_ACCOUNTS = {"demo-api-key": "demo@example.com"}
 DEFAULT_ID_TOKENS = {"demo-id-token": "demo@example.com"}
 DEFAULT_REFRESH_TOKENS = {"demo-refresh-token": "demo@example.com"}
+DEFAULT_ACCESS_TOKENS = {"demo-access-token": "demo@example.com"}
+#: The white-label domains the v1 API serves (``X-Domain``).
+V1_DOMAINS = ("qbraid",)
+V1_PREFIX = "/api/v1"
 
 
 class State:
@@ -44,6 +61,7 @@ class State:
         self.accounts = dict(DEFAULT_ACCOUNTS)
         self.id_tokens = dict(DEFAULT_ID_TOKENS)
         self.refresh_tokens = dict(DEFAULT_REFRESH_TOKENS)
+        self.access_tokens = dict(DEFAULT_ACCESS_TOKENS)
         self.other_port = 0
         # Jupyter secrets that reached us: kept for the server's whole life.
         self.violations: list[dict] = []
@@ -234,9 +252,50 @@ class Handler(BaseHTTPRequestHandler):
             return self.state.id_tokens.get(token)
         return None
 
+    def _v1_who(self) -> tuple[str | None, str]:
+        """The v1 user and how they authenticated: an access token wins over a key, as in qbraid-core."""
+        token = self.headers.get("x-access-token")
+        if token:
+            return self.state.access_tokens.get(token), "access-token"
+        key = self.headers.get("x-api-key")
+        if key:
+            return self.state.accounts.get(key), "api-key"
+        return None, ""
+
+    def _v1_error(self, status: int, message: str, code: str) -> None:
+        self._send(status, {"success": False, "message": message, "error": {"message": message, "code": code}})
+
+    def _route_v1(self, path: str, body: bytes) -> None:
+        """Today's API: X-Domain, then the credential, then the route."""
+        domain = self.headers.get("x-domain")
+        if domain not in V1_DOMAINS:
+            return self._v1_error(400, "Missing or unknown X-Domain header", "INVALID_DOMAIN")
+        email, kind = self._v1_who()
+        if path == "/echo":
+            try:
+                parsed = json.loads(body) if body else None
+            except ValueError:
+                parsed = body.decode(errors="replace")
+            return self._send(200, {"success": True, "data": {"method": self.command, "body": parsed}})
+        if email is None:
+            return self._v1_error(401, "Missing or invalid credentials", "UNAUTHORIZED")
+        if path == "/users/verify" and self.command == "GET":
+            user = {"email": email, "userName": email.split("@")[0], "_id": email.split("@")[0]}
+            return self._send(200, {"success": True, "data": user})
+        if path == "/access-tokens/refresh" and self.command == "POST":
+            if kind != "access-token":
+                return self._v1_error(400, "Only access tokens can be refreshed", "NOT_AN_ACCESS_TOKEN")
+            data = {"expiresAt": "2099-01-01T00:00:00.000Z", "profileSlug": "default"}
+            return self._send(200, {"success": True, "data": data})
+        if path == "/users/context" and self.command == "GET":
+            return self._send(200, {"success": True, "data": {"user": {"email": email}, "organizations": []}})
+        self._v1_error(404, f"no route {V1_PREFIX}{path}", "NOT_FOUND")
+
     def _route(self, url, body: bytes) -> None:
         path = url.path
         query = parse_qs(url.query)
+        if path == V1_PREFIX or path.startswith(V1_PREFIX + "/"):
+            return self._route_v1(path[len(V1_PREFIX):] or "/", body)
         if path == "/api/identity":
             email = self._who()
             if email is None:

@@ -1,6 +1,11 @@
 import { ISignal, Signal } from '@lumino/signaling';
+import { endpointForApiKey } from './dialects';
 import { QbraidSession } from './session';
-import type { IQbraidIdentity, IQbraidSession } from './tokens';
+import type {
+  ApiVersionOption,
+  IQbraidIdentity,
+  IQbraidSession
+} from './tokens';
 
 /**
  * Where the user stands with the qBraid API.
@@ -12,10 +17,13 @@ export type ConnectionState =
  * What a person enters to sign in.
  */
 export interface ISignInValues {
+  /** Optional: the API tells whose key it is. */
   email: string;
   apiKey: string;
-  /** Empty for the session's current base URL. */
+  /** Empty for the session's current base URL (or the one a white-label key names). */
   baseUrl: string;
+  /** Empty for the session's current API. */
+  apiVersion?: ApiVersionOption | '';
 }
 
 /**
@@ -23,8 +31,8 @@ export interface ISignInValues {
  */
 export interface IConnectionStatusOptions {
   session: IQbraidSession;
-  /** Saves credentials that passed the check (to the user settings). */
-  save: (values: ISignInValues) => Promise<void>;
+  /** Saves credentials that passed the check (to the user settings); empty values are left out. */
+  save: (values: Partial<ISignInValues>) => Promise<void>;
   /** Clears the credentials (settings and qbraidrc). */
   signOut: () => Promise<void>;
   /** A session that checks entered credentials before they are saved. */
@@ -46,16 +54,7 @@ export class ConnectionStatus {
     this.session = options.session;
     this._save = options.save;
     this._signOut = options.signOut;
-    this._probe =
-      options.probe ??
-      (values =>
-        new QbraidSession({
-          userEmail: values.email || null,
-          apiKey: values.apiKey,
-          baseUrl: values.baseUrl || this.session.baseUrl,
-          env: {},
-          ...this.session.retryOptions
-        }));
+    this._probe = options.probe ?? (values => this._defaultProbe(values));
     this._now = options.now ?? (() => new Date());
     this.session.changed.connect(this._onSessionChanged, this);
     this._state = this.hasCredentials ? 'unverified' : 'signed-out';
@@ -101,8 +100,22 @@ export class ConnectionStatus {
 
   /** Whether the session has credentials (an API key or a token). */
   get hasCredentials(): boolean {
-    const { apiKey, refreshToken, idToken } = this.session;
-    return !!(apiKey || refreshToken || idToken);
+    return this.session.hasCredentials;
+  }
+
+  /**
+   * Why the stored settings were refused (hand-edited settings the schema
+   * rejects), naming the setting; `null` when they were accepted.
+   */
+  get settingsError(): string | null {
+    return this._settingsError;
+  }
+
+  set settingsError(value: string | null) {
+    if (value !== this._settingsError) {
+      this._settingsError = value;
+      this._changed.emit();
+    }
   }
 
   /**
@@ -110,20 +123,29 @@ export class ConnectionStatus {
    * with the identity; rejects (and sets `error`) when refused.
    */
   async signIn(values: ISignInValues): Promise<IQbraidIdentity> {
-    const entered = {
+    const entered: ISignInValues = {
       email: values.email.trim(),
       apiKey: values.apiKey.trim(),
-      baseUrl: values.baseUrl.trim()
+      baseUrl: values.baseUrl.trim(),
+      apiVersion: values.apiVersion ?? ''
     };
     return this._track('sign-in', async () => {
       const probe = this._probe(entered);
       try {
         const identity = await probe.verify();
         this._verifiedKey = entered.apiKey;
-        await this._save({
-          ...entered,
-          email: entered.email || identity.email
-        });
+        // What was left empty keeps its setting (a base URL set elsewhere stays).
+        const saved: Partial<ISignInValues> = {
+          email: entered.email || identity.email,
+          apiKey: entered.apiKey
+        };
+        if (entered.baseUrl) {
+          saved.baseUrl = entered.baseUrl;
+        }
+        if (entered.apiVersion) {
+          saved.apiVersion = entered.apiVersion;
+        }
+        await this._save(saved);
         return identity;
       } finally {
         probe.close();
@@ -170,6 +192,30 @@ export class ConnectionStatus {
     if (this._autoTimer !== null) {
       clearTimeout(this._autoTimer);
     }
+  }
+
+  /**
+   * A session for the entered values: the session's API unless others are
+   * entered; a white-label key's own API when no base URL is entered, as
+   * qbraid-core picks it.
+   */
+  private _defaultProbe(values: ISignInValues): IQbraidSession {
+    const baseUrl =
+      values.baseUrl ||
+      (values.apiVersion === 'legacy'
+        ? null
+        : endpointForApiKey(values.apiKey)) ||
+      (values.apiVersion ? null : this.session.baseUrl);
+    return new QbraidSession({
+      userEmail: values.email || null,
+      apiKey: values.apiKey,
+      baseUrl,
+      apiVersion:
+        values.apiVersion ||
+        (values.baseUrl ? 'auto' : this.session.apiVersion),
+      env: {},
+      timeout: this.session.retryOptions.timeout
+    });
   }
 
   private async _track(
@@ -246,7 +292,7 @@ export class ConnectionStatus {
     this._changed.emit();
   }
 
-  private readonly _save: (values: ISignInValues) => Promise<void>;
+  private readonly _save: (values: Partial<ISignInValues>) => Promise<void>;
   private readonly _signOut: () => Promise<void>;
   private readonly _probe: (values: ISignInValues) => IQbraidSession;
   private readonly _now: () => Date;
@@ -260,4 +306,5 @@ export class ConnectionStatus {
   private _autoCheckMs: number | null = null;
   private _autoTimer: ReturnType<typeof setTimeout> | null = null;
   private _verifiedKey: string | null = null;
+  private _settingsError: string | null = null;
 }

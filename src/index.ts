@@ -13,7 +13,12 @@ import { addCommands, CommandIDs } from './commands';
 import { ConnectionStatus } from './connection';
 import { QbraidSession } from './session';
 import { timedActivate } from './timing';
-import { IQbraidSettings, sessionUpdateFromSettings } from './settings';
+import { CREDENTIAL_FIELDS } from './fields';
+import {
+  describeSettingsErrors,
+  IQbraidSettings,
+  sessionUpdateFromSettings
+} from './settings';
 import { QbraidrcSyncManager, RegistrySettings } from './syncmanager';
 import { IQbraidCredentialsSync, IQbraidSession } from './tokens';
 import { LoginPanel } from './widgets/loginpanel';
@@ -141,8 +146,10 @@ const maskedFieldsPlugin: JupyterFrontEndPlugin<void> = {
       const fieldRenderer = createMaskedField(
         (translator ?? nullTranslator).load(DOMAIN)
       );
-      for (const key of ['apiKey', 'refreshToken', 'idToken']) {
-        renderers.addRenderer(`${PLUGIN_ID}.${key}`, { fieldRenderer });
+      for (const field of CREDENTIAL_FIELDS.filter(f => f.secret)) {
+        renderers.addRenderer(`${PLUGIN_ID}.${field.setting}`, {
+          fieldRenderer
+        });
       }
     }
   )
@@ -200,6 +207,13 @@ const loginPlugin: JupyterFrontEndPlugin<void> = {
       void app.restored
         .then(() => session.ready)
         .then(() => status.startAutoCheck());
+      // Hand-edited settings the schema refuses: name the setting and why.
+      void app.restored.then(() =>
+        registry.load(PLUGIN_ID).then(
+          () => (status.settingsError = null),
+          errors => (status.settingsError = describeSettingsErrors(errors))
+        )
+      );
     }
   )
 };

@@ -27,6 +27,11 @@ export interface IRetryPolicyOptions {
   backoffFactor?: number;
   /** Longest `Retry-After` (seconds) the policy waits for; longer ones end the retries (default 120). */
   maxRetryAfter?: number;
+  /**
+   * `Retry-After` seconds above this are read as milliseconds, as qbraid-core
+   * does for servers that send milliseconds by mistake (default: never).
+   */
+  retryAfterMillisecondsAbove?: number | null;
   /** Milliseconds since the epoch, for HTTP-date `Retry-After` values. */
   now?: () => number;
 }
@@ -80,6 +85,8 @@ export class RetryPolicy {
     }
     this.backoffFactor = factor;
     this.maxRetryAfter = options.maxRetryAfter ?? RetryPolicy.BACKOFF_MAX;
+    this.retryAfterMillisecondsAbove =
+      options.retryAfterMillisecondsAbove ?? null;
     this._now = options.now ?? Date.now;
   }
 
@@ -91,6 +98,8 @@ export class RetryPolicy {
   readonly backoffFactor: number;
   /** The longest honoured `Retry-After`, in seconds. */
   readonly maxRetryAfter: number;
+  /** `Retry-After` seconds above this are milliseconds (`null`: never). */
+  readonly retryAfterMillisecondsAbove: number | null;
 
   /**
    * The wait before retry `n` (1-based), in milliseconds.
@@ -183,7 +192,10 @@ export class RetryPolicy {
   parseRetryAfter(value: string): number | null {
     const trimmed = value.trim();
     if (/^\d+$/.test(trimmed)) {
-      return parseInt(trimmed, 10) * 1000;
+      const seconds = parseInt(trimmed, 10);
+      const above = this.retryAfterMillisecondsAbove;
+      // Only a number can be milliseconds sent by mistake; a date cannot.
+      return above !== null && seconds > above ? seconds : seconds * 1000;
     }
     const date = Date.parse(trimmed);
     if (Number.isNaN(date)) {

@@ -5,12 +5,23 @@ import {
   QbraidApiError,
   QbraidNetworkError
 } from './errors';
-import { AttemptFailure, RetryPolicy } from './retry';
 import {
+  credentialHeaders,
+  detectApiVersion,
+  DIALECTS,
+  endpointForApiKey,
+  fieldsOf,
+  IDialect
+} from './dialects';
+import {
+  ApiVersion,
+  CREDENTIAL_FIELDS,
   CREDENTIAL_HEADERS,
-  QbraidTransport,
-  TransportError
-} from './transport';
+  CredentialProperty,
+  fieldOf
+} from './fields';
+import { AttemptFailure, RetryPolicy } from './retry';
+import { QbraidTransport, TransportError } from './transport';
 import type {
   IQbraidConfigStore,
   IQbraidCredentials,
@@ -18,21 +29,23 @@ import type {
   IQbraidRequestInit,
   IQbraidRetryOptions,
   IQbraidSession,
-  QbraidConfigKey
+  QbraidConfigKey,
+  QbraidRetryUpdate
 } from './tokens';
-import { DEFAULT_BASE_URL, joinUrl, normalizeBaseUrl } from './url';
+import { joinUrl, normalizeBaseUrl } from './url';
 
 /**
  * Options of a QbraidSession: the SDK's constructor arguments plus what the
  * browser needs injected (config store, fetch, clock).
  */
 export interface IQbraidSessionOptions
-  extends IQbraidCredentials, IQbraidRetryOptions {
+  extends IQbraidCredentials, QbraidRetryUpdate {
   /** Where credentials come from when not given (the qbraidrc). */
   config?: IQbraidConfigStore;
   /**
-   * Environment variables consulted after the config store
-   * (`JUPYTERHUB_USER`, `QBRAID_API_KEY`, ...); `process.env` in Node.
+   * Environment variables consulted after the config store (the field
+   * table's: `QBRAID_API_KEY`, `QBRAID_ACCESS_TOKEN`, `QBRAID_API_URL`,
+   * `JUPYTERHUB_USER`, ...); `process.env` in Node.
    */
   env?: Record<string, string | undefined>;
   /** The fetch used for requests; the global one by default. */
@@ -43,11 +56,9 @@ export interface IQbraidSessionOptions
   now?: () => number;
   /** Requests wait for this before they start (e.g. user settings loaded). */
   ready?: Promise<unknown>;
-  /** Longest `Retry-After` in seconds that is waited for (default 120). */
+  /** Longest `Retry-After` in seconds that is waited for (default: the dialect's, v1 5, legacy 120). */
   maxRetryAfter?: number;
 }
-
-type CredentialName = Exclude<keyof IQbraidCredentials, 'baseUrl'>;
 
 /**
  * The longest credential accepted, in characters. Real keys and JWTs are far
@@ -57,15 +68,20 @@ export const MAX_CREDENTIAL_LENGTH = 8192;
 
 /**
  * A session to the qBraid API: the browser/Node counterpart of the Python
- * `qbraid.api.QbraidSession`.
+ * `qbraid.api.QbraidSession` (legacy dialect) and of qbraid-core's
+ * `QbraidSessionV1` (v1 dialect, the default).
  *
- * Credentials resolve as in the SDK: the value given (argument or `update`),
- * then the config store (qbraidrc), then the environment; the base URL falls
- * back to `https://api.qbraid.com/api`. They are sent as the SDK's headers
- * (`email`, `api-key`, `refresh-token`, `id-token` only without a refresh
- * token). Requests retry per `RetryPolicy`, answer parsed JSON, reject with
- * `QbraidApiError` kinds whose messages never contain a credential, and never
- * carry a credential through a redirect to another origin.
+ * Credentials resolve as in the SDKs: the value given (argument or `update`),
+ * then the config store (qbraidrc), then the environment. The base URL
+ * resolves, for v1, from the argument, `QBRAID_API_URL`, the host a
+ * white-label API key names, qbraidrc `url`, then
+ * `https://api-v2.qbraid.com/api/v1`; for legacy from the argument, qbraidrc
+ * `url`, then `https://api.qbraid.com/api`. The dialect (`apiVersion`) is
+ * given, or told from the base URL. Credentials are sent as the dialect's
+ * headers (see `fields.ts`). Requests retry per `RetryPolicy` with the
+ * dialect's defaults, answer parsed JSON, reject with `QbraidApiError` kinds
+ * whose messages never contain a credential, and never carry a credential
+ * through a redirect to another origin.
  */
 export class QbraidSession implements IQbraidSession {
   /**
@@ -83,10 +99,8 @@ export class QbraidSession implements IQbraidSession {
     this.ready = Promise.resolve(options.ready).then(() => {
       this._isReady = true;
     });
-    this._retry = { ...Private.DEFAULT_RETRY };
     this._explicit = {};
     this._assign(options);
-    this._policy = this._makePolicy();
     this._state = this._resolve();
     this._config?.changed?.connect(this._onConfigChanged, this);
   }
@@ -99,29 +113,46 @@ export class QbraidSession implements IQbraidSession {
     return this._changed;
   }
 
-  /** The user email sent as the `email` header. */
+  /** The user email: configured, else learnt from the last check. */
   get userEmail(): string | null {
-    return this._state.userEmail;
+    return this._state.values.userEmail;
   }
 
-  /** The API key sent as the `api-key` header. */
+  /** The API key (v1 `X-API-Key`, legacy `api-key`). */
   get apiKey(): string | null {
-    return this._state.apiKey;
+    return this._state.values.apiKey;
   }
 
-  /** The refresh token sent as the `refresh-token` header. */
+  /** The access token (v1 `X-Access-Token`, sent instead of the API key). */
+  get accessToken(): string | null {
+    return this._state.values.accessToken;
+  }
+
+  /** The refresh token (legacy `refresh-token`). */
   get refreshToken(): string | null {
-    return this._state.refreshToken;
+    return this._state.values.refreshToken;
   }
 
-  /** The id token, sent as `id-token` when there is no refresh token. */
+  /** The id token (legacy `id-token`, sent when there is no refresh token). */
   get idToken(): string | null {
-    return this._state.idToken;
+    return this._state.values.idToken;
+  }
+
+  /** Whether a key or a token is set. */
+  get hasCredentials(): boolean {
+    return fieldsOf(this.apiVersion).some(
+      field => field.authenticates && !!this._state.values[field.property]
+    );
   }
 
   /** The base URL, without a trailing slash. */
   get baseUrl(): string {
     return this._state.baseUrl;
+  }
+
+  /** The dialect in use. */
+  get apiVersion(): ApiVersion {
+    return this._state.dialect.version;
   }
 
   /** The credential headers sent with every request (a copy). */
@@ -131,7 +162,7 @@ export class QbraidSession implements IQbraidSession {
 
   /** The retry and timeout settings in force. */
   get retryOptions(): Required<IQbraidRetryOptions> {
-    return { ...this._retry };
+    return { ...this._state.retry };
   }
 
   /** Whether `close()` was called. */
@@ -170,8 +201,8 @@ export class QbraidSession implements IQbraidSession {
       body = JSON.stringify(init.json);
       headers['content-type'] ??= 'application/json';
     }
-    const timeout = init.timeout ?? this._retry.timeout;
-    const policy = this._policy;
+    const timeout = init.timeout ?? this._state.retry.timeout;
+    const policy = this._state.policy;
     const failures: AttemptFailure[] = [];
     for (let attempt = 1; ; attempt++) {
       const outcome = await this._attempt(
@@ -238,34 +269,32 @@ export class QbraidSession implements IQbraidSession {
   }
 
   /**
-   * Check the credentials with `GET /identity`; fills `userEmail` when none
-   * is set, rejects with `AuthError` on refusal or a credential mismatch.
+   * Check the credentials with the dialect's check (v1 `GET /users/verify`,
+   * legacy `GET /identity`); fills `userEmail` when none is set, rejects with
+   * `AuthError` on refusal or a credential mismatch.
    */
   async verify(init?: IQbraidRequestInit): Promise<IQbraidIdentity> {
-    if (!this.apiKey && !this.refreshToken && !this.idToken) {
+    if (!this.hasCredentials) {
       throw new AuthError(
         'No qBraid credentials are configured: set an API key first.',
         { code: 'no_credentials' }
       );
     }
-    const identity = await this.get<IQbraidIdentity>('/identity', init);
-    const email =
-      identity && typeof identity.email === 'string' ? identity.email : null;
-    if (!email) {
+    const dialect = this._state.dialect;
+    const answer = await this.get(dialect.verifyPath, init);
+    const identity = dialect.identity(answer);
+    if (!identity) {
       throw new QbraidApiError(
-        'The qBraid API answered /identity without an email.',
+        `The qBraid API answered ${dialect.verifyPath} without an email.`,
         { code: 'invalid_identity', secrets: this._secrets() }
       );
     }
+    const email = identity.email;
     const configured = this.userEmail;
     if (configured && configured.toLowerCase() !== email.toLowerCase()) {
       throw new AuthError(
         `Credential mismatch: these credentials belong to ${email}, not to the email configured for this session.`,
-        {
-          status: 200,
-          code: 'credential_mismatch',
-          secrets: [this.apiKey, this.refreshToken, this.idToken]
-        }
+        { status: 200, code: 'credential_mismatch', secrets: this._secrets() }
       );
     }
     if (!configured) {
@@ -275,15 +304,44 @@ export class QbraidSession implements IQbraidSession {
     return identity;
   }
 
+  /**
+   * Extend the access token's life (v1 `POST /access-tokens/refresh`, as
+   * qbraid-core's `refresh_access_token`); resolves with the answer's `data`.
+   */
+  async refreshAccessToken(
+    init?: IQbraidRequestInit
+  ): Promise<Record<string, unknown>> {
+    if (this.apiVersion !== 'v1') {
+      throw new ConfigError(
+        'Access tokens exist only on the qBraid API v1; this session speaks the legacy API.',
+        { code: 'unsupported_dialect' }
+      );
+    }
+    if (!this.accessToken) {
+      throw new AuthError('This session has no access token to refresh.', {
+        code: 'no_credentials'
+      });
+    }
+    const answer = await this.post<{ data?: unknown } | null>(
+      '/access-tokens/refresh',
+      undefined,
+      init
+    );
+    const data = answer?.data;
+    return data && typeof data === 'object'
+      ? (data as Record<string, unknown>)
+      : {};
+  }
+
   /** The config store's value of `name` (the SDK's `get_config_variable`). */
   getConfigVariable(name: QbraidConfigKey): string | null {
     return this._config?.get(name) || null;
   }
 
   /**
-   * Write credentials to the config store (the SDK's `save_config`): values
-   * given, else the session's own. A base URL equal to the default is not
-   * written (and removed), as qbraid-core reads `url` for another API.
+   * Write credentials to the config store (the SDK's `save_config`): the
+   * values given, else the session's own, for the fields of the dialect in
+   * use, and the base URL as qbraid-core does.
    */
   async saveConfig(values: IQbraidCredentials = {}): Promise<void> {
     if (!this._config) {
@@ -291,18 +349,15 @@ export class QbraidSession implements IQbraidSession {
         code: 'no_config_store'
       });
     }
-    const pick = (name: CredentialName): string | null => {
-      const value = values[name] !== undefined ? values[name] : this[name];
-      return Private.checkCredential(name, value) ?? null;
-    };
-    const baseUrl = normalizeBaseUrl(values.baseUrl || this.baseUrl);
-    await this._config.save({
-      email: pick('userEmail'),
-      'api-key': pick('apiKey'),
-      'refresh-token': pick('refreshToken'),
-      'id-token': pick('idToken'),
-      url: baseUrl === DEFAULT_BASE_URL ? null : baseUrl
-    });
+    const saved: Partial<Record<QbraidConfigKey, string | null>> = {};
+    for (const field of fieldsOf(this.apiVersion)) {
+      const given = values[field.property];
+      const value = given !== undefined ? given : this[field.property];
+      saved[field.configKey] =
+        Private.checkCredential(field.property, value) || null;
+    }
+    saved.url = normalizeBaseUrl(values.baseUrl || this.baseUrl);
+    await this._config.save(saved);
     this._refresh();
   }
 
@@ -310,17 +365,14 @@ export class QbraidSession implements IQbraidSession {
    * Reconfigure the session live. Throws `ConfigError` (changing nothing)
    * for an unusable value; emits `changed` when something changed.
    */
-  update(values: IQbraidCredentials & IQbraidRetryOptions): void {
+  update(values: IQbraidCredentials & QbraidRetryUpdate): void {
     this._checkOpen();
     const explicit = { ...this._explicit };
-    const retry = { ...this._retry };
     try {
       this._assign(values);
-      this._policy = this._makePolicy();
       this._refresh(true);
     } catch (error) {
       this._explicit = explicit;
-      this._retry = retry;
       throw error;
     }
   }
@@ -481,11 +533,12 @@ export class QbraidSession implements IQbraidSession {
     }
   }
 
-  private _assign(values: IQbraidCredentials & IQbraidRetryOptions): void {
-    for (const name of Private.CREDENTIAL_NAMES) {
-      const value = values[name];
+  private _assign(values: IQbraidCredentials & QbraidRetryUpdate): void {
+    for (const { property } of CREDENTIAL_FIELDS) {
+      const value = values[property];
       if (value !== undefined) {
-        this._explicit[name] = Private.checkCredential(name, value) || null;
+        this._explicit[property] =
+          Private.checkCredential(property, value) || null;
       }
     }
     if (values.baseUrl !== undefined) {
@@ -493,33 +546,51 @@ export class QbraidSession implements IQbraidSession {
         ? normalizeBaseUrl(values.baseUrl)
         : null;
     }
-    for (const key of Object.keys(Private.DEFAULT_RETRY) as Array<
-      keyof IQbraidRetryOptions
-    >) {
+    if (values.apiVersion !== undefined) {
+      const version = values.apiVersion || 'auto';
+      if (!Private.API_VERSIONS.has(version)) {
+        throw new ConfigError(
+          `apiVersion must be "auto", "v1" or "legacy", got "${String(version)}".`,
+          { code: 'invalid_option' }
+        );
+      }
+      this._explicit.apiVersion = version;
+    }
+    for (const key of Private.RETRY_KEYS) {
       if (values[key] !== undefined) {
-        this._retry[key] = values[key]!;
+        this._explicit[key] = values[key];
       }
     }
   }
 
-  private _makePolicy(): RetryPolicy {
-    const timeout = this._retry.timeout;
-    if (!Number.isFinite(timeout) || timeout < 0) {
+  /** The retry options in force for `dialect` and their policy. */
+  private _makePolicy(dialect: IDialect): {
+    retry: Required<IQbraidRetryOptions>;
+    policy: RetryPolicy;
+  } {
+    const retry = { ...dialect.retry };
+    for (const key of Private.RETRY_KEYS) {
+      const value = this._explicit[key];
+      if (value !== undefined && value !== null) {
+        retry[key] = value;
+      }
+    }
+    if (!Number.isFinite(retry.timeout) || retry.timeout < 0) {
       throw new ConfigError(
-        `timeout must be a number of milliseconds >= 0, got ${String(timeout)}`,
-        {
-          code: 'invalid_option'
-        }
+        `timeout must be a number of milliseconds >= 0, got ${String(retry.timeout)}`,
+        { code: 'invalid_option' }
       );
     }
     try {
-      return new RetryPolicy({
-        total: this._retry.retriesTotal,
-        connect: this._retry.retriesConnect,
-        backoffFactor: this._retry.backoffFactor,
-        maxRetryAfter: this._maxRetryAfter,
+      const policy = new RetryPolicy({
+        total: retry.retriesTotal,
+        connect: retry.retriesConnect,
+        backoffFactor: retry.backoffFactor,
+        maxRetryAfter: this._maxRetryAfter ?? dialect.maxRetryAfter,
+        retryAfterMillisecondsAbove: dialect.retryAfterMillisecondsAbove,
         now: this._now
       });
+      return { retry, policy };
     } catch (error) {
       throw new ConfigError((error as Error).message, {
         code: 'invalid_option'
@@ -527,48 +598,55 @@ export class QbraidSession implements IQbraidSession {
     }
   }
 
-  /** Resolve every value: explicit, then config store, then environment, then default. */
+  /**
+   * Resolve every value: explicit, then config store, then environment, then
+   * default; the dialect is the one asked for, else the base URL's.
+   */
   private _resolve(): Private.IState {
     const config = (key: QbraidConfigKey) => this._config?.get(key) || null;
-    const env = (...names: string[]) =>
+    const env = (names: ReadonlyArray<string> = []) =>
       names.map(name => this._env[name]).find(value => !!value) || null;
-    const pick = (
-      name: CredentialName,
-      fromConfig: string | null,
-      fromEnv: string | null
-    ) =>
-      this._explicit[name] ||
-      Private.checkCredential(name, fromConfig) ||
-      Private.checkCredential(name, fromEnv) ||
-      null;
-    const state = {
-      userEmail:
-        pick('userEmail', config('email'), env('JUPYTERHUB_USER')) ??
-        this._identityEmail,
-      apiKey: pick('apiKey', config('api-key'), env('QBRAID_API_KEY')),
-      refreshToken: pick(
-        'refreshToken',
-        config('refresh-token'),
-        env('REFRESH', 'QBRAID_REFRESH_TOKEN')
-      ),
-      idToken: pick('idToken', config('id-token'), env('QBRAID_ID_TOKEN')),
-      baseUrl: normalizeBaseUrl(
-        this._explicit.baseUrl || config('url') || DEFAULT_BASE_URL
-      )
+    const credentials = (version: ApiVersion) => {
+      const values = {} as Record<CredentialProperty, string | null>;
+      for (const field of CREDENTIAL_FIELDS) {
+        const { property } = field;
+        values[property] = field.dialects.includes(version)
+          ? this._explicit[property] ||
+            Private.checkCredential(property, config(field.configKey)) ||
+            Private.checkCredential(property, env(field.env[version])) ||
+            null
+          : null;
+      }
+      values.userEmail ??= this._identityEmail;
+      return values;
     };
-    const headers: Record<string, string> = {};
-    if (state.userEmail) {
-      headers['email'] = state.userEmail;
+    const requested = this._explicit.apiVersion ?? 'auto';
+    // `auto` resolves as today's API does, then speaks what the URL speaks.
+    let dialect = DIALECTS[requested === 'auto' ? 'v1' : requested];
+    let values = credentials(dialect.version);
+    const baseUrl = normalizeBaseUrl(
+      this._explicit.baseUrl ||
+        env(dialect.urlEnv) ||
+        (dialect.keyNamesHost && !values.accessToken
+          ? endpointForApiKey(values.apiKey)
+          : null) ||
+        config('url') ||
+        dialect.defaultBaseUrl
+    );
+    if (requested === 'auto' && detectApiVersion(baseUrl) !== dialect.version) {
+      dialect = DIALECTS[detectApiVersion(baseUrl)];
+      values = credentials(dialect.version);
     }
-    if (state.apiKey) {
-      headers['api-key'] = state.apiKey;
-    }
-    if (state.refreshToken) {
-      headers['refresh-token'] = state.refreshToken;
-    } else if (state.idToken) {
-      headers['id-token'] = state.idToken;
-    }
-    return { ...state, headers };
+    return {
+      dialect,
+      values,
+      baseUrl,
+      headers: {
+        ...dialect.fixedHeaders,
+        ...credentialHeaders(dialect.version, values)
+      },
+      ...this._makePolicy(dialect)
+    };
   }
 
   /** Re-resolve and emit `changed`; `strict` rethrows a config error. */
@@ -577,10 +655,7 @@ export class QbraidSession implements IQbraidSession {
     let next: Private.IState;
     try {
       next = this._resolve();
-      if (
-        this._identityEmail &&
-        Private.TOKEN_NAMES.some(name => previous[name] !== next[name])
-      ) {
+      if (this._identityEmail && Private.credentialsChanged(previous, next)) {
         // The email learnt from /identity belonged to the previous credentials.
         this._identityEmail = null;
         next = this._resolve();
@@ -595,9 +670,7 @@ export class QbraidSession implements IQbraidSession {
       return;
     }
     this._state = next;
-    const changed = Private.CHANGE_NAMES.filter(
-      name => previous[name] !== next[name]
-    );
+    const changed = Private.changedNames(previous, next);
     if (changed.length) {
       this._changed.emit({ changed });
     }
@@ -608,10 +681,7 @@ export class QbraidSession implements IQbraidSession {
   }
 
   private _secrets(): string[] {
-    const { userEmail, apiKey, refreshToken, idToken } = this._state;
-    return [userEmail, apiKey, refreshToken, idToken].filter(
-      (s): s is string => !!s
-    );
+    return Object.values(this._state.values).filter((s): s is string => !!s);
   }
 
   private _checkOpen(): void {
@@ -633,9 +703,7 @@ export class QbraidSession implements IQbraidSession {
   private readonly _changed = new Signal<this, IQbraidSession.IChangedArgs>(
     this
   );
-  private _explicit: Partial<Record<keyof IQbraidCredentials, string | null>>;
-  private _retry: Required<IQbraidRetryOptions>;
-  private _policy: RetryPolicy;
+  private _explicit: Private.IExplicit;
   private _state: Private.IState;
   private _identityEmail: string | null = null;
   private _configError: ConfigError | null = null;
@@ -644,36 +712,60 @@ export class QbraidSession implements IQbraidSession {
 }
 
 namespace Private {
-  export const DEFAULT_RETRY: Required<IQbraidRetryOptions> = {
-    retriesTotal: 5,
-    retriesConnect: 3,
-    backoffFactor: 0.5,
-    timeout: 0
-  };
-
-  export const CREDENTIAL_NAMES: ReadonlyArray<CredentialName> = [
-    'userEmail',
-    'apiKey',
-    'refreshToken',
-    'idToken'
+  export const RETRY_KEYS: ReadonlyArray<keyof IQbraidRetryOptions> = [
+    'retriesTotal',
+    'retriesConnect',
+    'backoffFactor',
+    'timeout'
   ];
 
-  export const CHANGE_NAMES = [...CREDENTIAL_NAMES, 'baseUrl'] as const;
+  export const API_VERSIONS = new Set(['auto', 'v1', 'legacy']);
 
   export const METHOD = /^[A-Z]+$/;
 
   /** Methods the Fetch standard refuses to send. */
   export const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
-  export const TOKEN_NAMES = ['apiKey', 'refreshToken', 'idToken'] as const;
+  /** What was given directly (arguments, `update`): `null` clears. */
+  export type IExplicit = Partial<
+    Record<CredentialProperty | 'baseUrl', string | null>
+  > &
+    QbraidRetryUpdate & { apiVersion?: IQbraidCredentials['apiVersion'] };
 
   export interface IState {
-    userEmail: string | null;
-    apiKey: string | null;
-    refreshToken: string | null;
-    idToken: string | null;
+    dialect: IDialect;
+    values: Record<CredentialProperty, string | null>;
     baseUrl: string;
     headers: Record<string, string>;
+    retry: Required<IQbraidRetryOptions>;
+    policy: RetryPolicy;
+  }
+
+  /** Whether a key or token differs (the email learnt from a check belonged to the old ones). */
+  export function credentialsChanged(previous: IState, next: IState): boolean {
+    return CREDENTIAL_FIELDS.some(
+      field =>
+        field.authenticates &&
+        previous.values[field.property] !== next.values[field.property]
+    );
+  }
+
+  /** The names of the public values that differ. */
+  export function changedNames(
+    previous: IState,
+    next: IState
+  ): IQbraidSession.IChangedArgs['changed'][number][] {
+    const names: IQbraidSession.IChangedArgs['changed'][number][] =
+      CREDENTIAL_FIELDS.map(field => field.property).filter(
+        name => previous.values[name] !== next.values[name]
+      );
+    if (previous.baseUrl !== next.baseUrl) {
+      names.push('baseUrl');
+    }
+    if (previous.dialect !== next.dialect) {
+      names.push('apiVersion');
+    }
+    return names;
   }
 
   export type Outcome =
@@ -688,9 +780,10 @@ namespace Private {
    * the credential but never shows its value.
    */
   export function checkCredential(
-    name: CredentialName,
+    property: CredentialProperty,
     value: string | null | undefined
   ): string | null | undefined {
+    const name = fieldOf(property).label;
     if (value === null || value === undefined || value === '') {
       return value;
     }

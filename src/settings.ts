@@ -1,37 +1,81 @@
-import type { IQbraidCredentials, IQbraidRetryOptions } from './tokens';
+import { CREDENTIAL_FIELDS, CredentialSetting } from './fields';
+import type {
+  ApiVersionOption,
+  IQbraidCredentials,
+  IQbraidRetryOptions,
+  QbraidRetryUpdate
+} from './tokens';
 
 /**
  * The user settings of the session plugin, as `schema/plugin.json` defines them.
  */
-export interface IQbraidSettings {
-  email?: string;
-  apiKey?: string;
-  refreshToken?: string;
-  idToken?: string;
+export type IQbraidSettings = Partial<Record<CredentialSetting, string>> & {
   baseUrl?: string;
-  retriesTotal?: number;
-  retriesConnect?: number;
-  backoffFactor?: number;
-  timeout?: number;
-}
+  apiVersion?: ApiVersionOption;
+} & { [K in keyof IQbraidRetryOptions]?: number | null };
 
 /**
  * The session update that applies `settings`: an empty string clears a value,
- * so the session falls back to qbraidrc, the environment and the default.
+ * so the session falls back to qbraidrc, the environment and the default; an
+ * unset retry option is the dialect's default.
  */
 export function sessionUpdateFromSettings(
   settings: IQbraidSettings
-): IQbraidCredentials & IQbraidRetryOptions {
+): IQbraidCredentials & QbraidRetryUpdate {
   const text = (value: string | undefined) => (value ? value.trim() : null);
-  return {
-    userEmail: text(settings.email),
-    apiKey: text(settings.apiKey),
-    refreshToken: text(settings.refreshToken),
-    idToken: text(settings.idToken),
+  const update: IQbraidCredentials & QbraidRetryUpdate = {
     baseUrl: text(settings.baseUrl),
-    retriesTotal: settings.retriesTotal,
-    retriesConnect: settings.retriesConnect,
-    backoffFactor: settings.backoffFactor,
-    timeout: settings.timeout
+    apiVersion: settings.apiVersion ?? 'auto',
+    retriesTotal: settings.retriesTotal ?? null,
+    retriesConnect: settings.retriesConnect ?? null,
+    backoffFactor: settings.backoffFactor ?? null,
+    timeout: settings.timeout ?? null
   };
+  for (const field of CREDENTIAL_FIELDS) {
+    update[field.property] = text(settings[field.setting]);
+  }
+  return update;
+}
+
+/**
+ * One refusal of the settings validator (ajv's error shape, as the settings
+ * registry rejects with).
+ */
+export interface ISettingsValidationError {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/**
+ * What to tell a person whose stored settings the schema refused: each
+ * setting named, with why. The validator's messages name the rule, never the
+ * value, so no secret is shown.
+ */
+export function describeSettingsErrors(errors: unknown): string {
+  const list = Array.isArray(errors)
+    ? (errors as ISettingsValidationError[])
+    : [];
+  const reasons = list.map(error => {
+    const extra = error.params?.['additionalProperty'];
+    const name =
+      typeof extra === 'string'
+        ? extra
+        : (error.instancePath ?? '').replace(/^\//, '') || '(the whole file)';
+    const why =
+      typeof extra === 'string'
+        ? 'is not a setting of this extension'
+        : (error.message ?? 'is not valid');
+    return `"${name}" ${why}`;
+  });
+  const detail = reasons.length
+    ? reasons.join('; ')
+    : errors instanceof Error
+      ? errors.message
+      : String(errors);
+  return (
+    `Your qBraid session settings were refused, so none of them apply: ${detail}. ` +
+    'Fix or remove that value in Settings → Settings Editor → qBraid session (JSON Settings Editor), then reload the page.'
+  );
 }

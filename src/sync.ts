@@ -8,19 +8,25 @@ import {
   QbraidrcConflictError,
   QbraidrcStore
 } from './qbraidrcstore';
+import { DIALECTS } from './dialects';
+import {
+  CONFIG_KEYS,
+  CREDENTIAL_FIELDS,
+  CredentialSetting,
+  SIGNED_OUT
+} from './fields';
 import type { IQbraidSyncStatus, QbraidConfigKey } from './tokens';
-import { DEFAULT_BASE_URL, normalizeBaseUrl } from './url';
+import { normalizeBaseUrl } from './url';
 
 /**
  * The settings that mirror qbraidrc keys, by their settings name.
  */
-export type CredentialSetting =
-  'email' | 'apiKey' | 'refreshToken' | 'idToken' | 'baseUrl';
+export type SyncedSetting = CredentialSetting | 'baseUrl';
 
 /**
  * Values of the mirrored settings (`''` means unset).
  */
-export type CredentialValues = Record<CredentialSetting, string>;
+export type CredentialValues = Record<SyncedSetting, string>;
 
 /**
  * What the sync needs of the settings: their values, a change signal, a save.
@@ -36,7 +42,7 @@ export interface ISyncedSettings {
  */
 export interface ISyncConflict {
   /** The settings whose value differs on both sides (values are not given: they are secrets). */
-  readonly settings: CredentialSetting[];
+  readonly settings: SyncedSetting[];
   /** Path of the file. */
   readonly path: string;
 }
@@ -184,12 +190,7 @@ export class CredentialsSync {
    * other key, section and comment of the file stays.
    */
   async signOut(): Promise<void> {
-    await this._settings.save({
-      email: '',
-      apiKey: '',
-      refreshToken: '',
-      idToken: ''
-    });
+    await this._settings.save(SIGNED_OUT);
     await this.flush();
   }
 
@@ -317,7 +318,8 @@ export class CredentialsSync {
       const written = this._baseline;
       await this._store.read();
       const lost = changed.filter(
-        key => this._store.file!.get(key) !== (desired[key] ?? null)
+        key =>
+          Private.valueOf(this._store.file!, key) !== (desired[key] ?? null)
       );
       if (!lost.length) {
         this._baseline = this._store.snapshot;
@@ -372,7 +374,7 @@ export class CredentialsSync {
     const snapshot = await this._store.read();
     const fresh = this._store.file!;
     const external = Private.KEYS.filter(
-      key => fresh.get(key) !== before.get(key)
+      key => Private.valueOf(fresh, key) !== Private.valueOf(before, key)
     );
     return { snapshot, fresh, external };
   }
@@ -384,17 +386,21 @@ export class CredentialsSync {
   ): Promise<void> {
     const values: Partial<CredentialValues> = {};
     for (const key of keys) {
-      let value = file.get(key);
-      if (key === 'url' && value !== null) {
-        // Normalized as the session would; a URL it cannot use is not imported.
-        value = Private.usableUrl(value);
-        if (value === null) {
-          continue;
-        }
+      const value = Private.valueOf(file, key);
+      if (
+        key === 'url' &&
+        value !== null &&
+        Private.usableUrl(value) === null
+      ) {
+        // A URL the session cannot use is not imported.
+        continue;
       }
       this._synced[key] = value;
+      // Today's API is what an empty setting means: no need to spell it out.
       values[Private.SETTING_OF[key]] =
-        key === 'url' && value === DEFAULT_BASE_URL ? '' : (value ?? '');
+        key === 'url' && value === DIALECTS.v1.defaultBaseUrl
+          ? ''
+          : (value ?? '');
     }
     if (!Object.keys(values).length) {
       return;
@@ -422,21 +428,14 @@ export class CredentialsSync {
   /** The settings as qbraidrc values: `null` removes a key, `undefined` leaves it alone. */
   private _desired(): Partial<Record<QbraidConfigKey, string | null>> {
     const values = this._settings.values;
-    const text = (value: string) => value.trim() || null;
+    const desired: Partial<Record<QbraidConfigKey, string | null>> = {};
+    for (const field of CREDENTIAL_FIELDS) {
+      desired[field.configKey] = values[field.setting].trim() || null;
+    }
+    // An empty base URL defers to the file.
     const url = values.baseUrl.trim();
-    const usable = url ? Private.usableUrl(url) : null;
-    return {
-      email: text(values.email),
-      'api-key': text(values.apiKey),
-      'refresh-token': text(values.refreshToken),
-      'id-token': text(values.idToken),
-      // An empty base URL defers to the file; the default is never written.
-      url: !url
-        ? undefined
-        : usable === DEFAULT_BASE_URL
-          ? null
-          : (usable ?? url)
-    };
+    desired.url = url ? (Private.usableUrl(url) ?? url) : undefined;
+    return desired;
   }
 
   private _setStatus(state: IQbraidSyncStatus['state'], message: string): void {
@@ -475,46 +474,43 @@ namespace Private {
   /** Rounds of check, write and read-back before giving up on a busy file. */
   export const MAX_ROUNDS = 3;
 
-  export const KEYS: QbraidConfigKey[] = [
-    'email',
-    'api-key',
-    'refresh-token',
-    'id-token',
-    'url'
-  ];
+  export const KEYS: QbraidConfigKey[] = [...CONFIG_KEYS];
 
-  export const CREDENTIAL_KEYS: QbraidConfigKey[] = [
-    'api-key',
-    'refresh-token',
-    'id-token'
-  ];
+  export const CREDENTIAL_KEYS: QbraidConfigKey[] = CREDENTIAL_FIELDS.filter(
+    field => field.authenticates
+  ).map(field => field.configKey);
 
-  export const SETTING_OF: Record<QbraidConfigKey, CredentialSetting> = {
-    email: 'email',
-    'api-key': 'apiKey',
-    'refresh-token': 'refreshToken',
-    'id-token': 'idToken',
-    url: 'baseUrl'
-  };
+  export const SETTING_OF = Object.fromEntries([
+    ...CREDENTIAL_FIELDS.map(field => [field.configKey, field.setting]),
+    ['url', 'baseUrl']
+  ]) as Record<QbraidConfigKey, SyncedSetting>;
 
-  /**
-   * qbraid-core writes the URL of its own (V1) API by default; this session
-   * talks to another API, so that value is not imported as our base URL.
-   */
-  const FOREIGN_DEFAULT_URLS = new Set(['https://api-v2.qbraid.com/api/v1']);
-
+  /** The URL as the session would use it, or `null` when it cannot. */
   export function usableUrl(value: string): string | null {
     try {
-      const url = normalizeBaseUrl(value);
-      return FOREIGN_DEFAULT_URLS.has(url) ? null : url;
+      return normalizeBaseUrl(value);
     } catch {
       return null;
     }
   }
 
+  /**
+   * A key's value in `file`; a URL normalized, so the trailing `/` that
+   * qbraid-core writes is the same URL and never a reason to write.
+   */
+  export function valueOf(
+    file: QbraidrcFile,
+    key: QbraidConfigKey
+  ): string | null {
+    const value = file.get(key);
+    return key === 'url' && value !== null
+      ? (usableUrl(value) ?? value)
+      : value;
+  }
+
   export function fileValues(
     file: QbraidrcFile
   ): Partial<Record<QbraidConfigKey, string | null>> {
-    return Object.fromEntries(KEYS.map(key => [key, file.get(key)]));
+    return Object.fromEntries(KEYS.map(key => [key, valueOf(file, key)]));
   }
 }

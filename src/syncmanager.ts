@@ -4,12 +4,13 @@ import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 import { ConfigError } from './errors';
 import { QbraidrcStore } from './qbraidrcstore';
+import { CREDENTIAL_FIELDS, SIGNED_OUT } from './fields';
 import {
-  CredentialSetting,
   CredentialsSync,
   CredentialValues,
   ICredentialsSyncOptions,
-  ISyncedSettings
+  ISyncedSettings,
+  SyncedSetting
 } from './sync';
 import type {
   IQbraidCredentialsSync,
@@ -17,11 +18,8 @@ import type {
   IQbraidSyncStatus
 } from './tokens';
 
-const CREDENTIAL_SETTINGS: CredentialSetting[] = [
-  'email',
-  'apiKey',
-  'refreshToken',
-  'idToken',
+const SYNCED_SETTINGS: SyncedSetting[] = [
+  ...CREDENTIAL_FIELDS.map(field => field.setting),
   'baseUrl'
 ];
 
@@ -39,7 +37,7 @@ export class RegistrySettings implements ISyncedSettings {
   get values(): CredentialValues {
     const composite = this._settings.composite as Record<string, unknown>;
     const values = {} as CredentialValues;
-    for (const key of CREDENTIAL_SETTINGS) {
+    for (const key of SYNCED_SETTINGS) {
       const value = composite[key];
       values[key] = typeof value === 'string' ? value : '';
     }
@@ -52,7 +50,7 @@ export class RegistrySettings implements ISyncedSettings {
   }
 
   /** Merge values into the user settings with one save. */
-  async save(values: Partial<CredentialValues>): Promise<void> {
+  async save(values: ReadonlyPartialJSONObject): Promise<void> {
     const user = {
       ...(this._settings.user as ReadonlyPartialJSONObject),
       ...values
@@ -140,12 +138,7 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
     if (this._sync) {
       await this._sync.signOut();
     } else if (this._settings) {
-      await new RegistrySettings(this._settings).save({
-        email: '',
-        apiKey: '',
-        refreshToken: '',
-        idToken: ''
-      });
+      await new RegistrySettings(this._settings).save(SIGNED_OUT);
     }
   }
 

@@ -5,13 +5,19 @@
  */
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
+import type {
+  ApiVersion,
+  ApiVersionOption,
+  CredentialProperty,
+  QbraidConfigKey
+} from './fields';
 
-/**
- * The keys of the `[default]` section of `~/.qbraid/qbraidrc` that the session
- * reads and writes, spelled as the Python qBraid SDK spells them.
- */
-export type QbraidConfigKey =
-  'email' | 'api-key' | 'refresh-token' | 'id-token' | 'url';
+export type {
+  ApiVersion,
+  ApiVersionOption,
+  CredentialProperty,
+  QbraidConfigKey
+} from './fields';
 
 /**
  * Credentials and the API location. `undefined` leaves a value as it is in an
@@ -19,31 +25,43 @@ export type QbraidConfigKey =
  * environment and then the default.
  */
 export interface IQbraidCredentials {
-  /** qBraid / JupyterHub user email (header `email`). */
+  /** qBraid / JupyterHub user email (legacy header `email`; v1 checks it against the account). */
   userEmail?: string | null;
-  /** qBraid API key (header `api-key`). */
+  /** qBraid API key (v1 header `X-API-Key`, legacy header `api-key`). */
   apiKey?: string | null;
-  /** qBraid refresh token (header `refresh-token`). */
+  /** qBraid access token (v1 header `X-Access-Token`, sent instead of the API key). */
+  accessToken?: string | null;
+  /** qBraid refresh token (legacy header `refresh-token`). */
   refreshToken?: string | null;
-  /** qBraid id token (header `id-token`, sent only without a refresh token). */
+  /** qBraid id token (legacy header `id-token`, sent only without a refresh token). */
   idToken?: string | null;
-  /** Base URL of the API, e.g. `https://api.qbraid.com/api`. */
+  /** Base URL of the API, e.g. `https://api-v2.qbraid.com/api/v1`. */
   baseUrl?: string | null;
+  /** Which API the base URL speaks; `auto` (the default) tells from the URL. */
+  apiVersion?: ApiVersionOption | null;
 }
 
 /**
- * Retry and timeout behaviour, with the Python SDK's defaults.
+ * Retry and timeout behaviour. Each defaults to the dialect's SDK: v1
+ * (qbraid-core) 3 / 1 / 0.5 / 30000, legacy (the 2023 SDK) 5 / 3 / 0.5 / 30000.
  */
 export interface IQbraidRetryOptions {
-  /** Upper bound of all retries of one request (default 5). */
+  /** Upper bound of all retries of one request. */
   retriesTotal?: number;
-  /** Upper bound of retries after connection errors (default 3). */
+  /** Upper bound of retries after connection errors. */
   retriesConnect?: number;
-  /** Seconds; retry n waits `backoffFactor * 2 ** (n - 1)`, none before the first (default 0.5). */
+  /** Seconds; retry n waits `backoffFactor * 2 ** (n - 1)`, none before the first. */
   backoffFactor?: number;
-  /** Milliseconds one attempt may take; 0 means no limit (default 0). */
+  /** Milliseconds one attempt may take; 0 means no limit. */
   timeout?: number;
 }
+
+/**
+ * A retry option as an update gives it: `null` goes back to the dialect's default.
+ */
+export type QbraidRetryUpdate = {
+  [K in keyof IQbraidRetryOptions]?: number | null;
+};
 
 /**
  * Options of one request.
@@ -64,7 +82,8 @@ export interface IQbraidRequestInit {
 }
 
 /**
- * The user the API says the credentials belong to (`GET /identity`).
+ * The user the API says the credentials belong to (v1 `GET /users/verify`'s
+ * `data`, legacy `GET /identity`).
  */
 export interface IQbraidIdentity {
   email: string;
@@ -91,16 +110,22 @@ export interface IQbraidConfigStore {
  * `IQbraidSession` receives the same instance.
  */
 export interface IQbraidSession {
-  /** The user email sent as the `email` header, or `null`. */
+  /** The user email (configured, or learnt from the last check), or `null`. */
   readonly userEmail: string | null;
-  /** The API key sent as the `api-key` header, or `null`. */
+  /** The API key, or `null`. */
   readonly apiKey: string | null;
-  /** The refresh token sent as the `refresh-token` header, or `null`. */
+  /** The access token (v1), or `null`. */
+  readonly accessToken: string | null;
+  /** The refresh token (legacy), or `null`. */
   readonly refreshToken: string | null;
-  /** The id token sent as the `id-token` header, or `null`. */
+  /** The id token (legacy), or `null`. */
   readonly idToken: string | null;
+  /** Whether a credential that authenticates (a key or a token) is set. */
+  readonly hasCredentials: boolean;
   /** The resolved base URL, without a trailing slash. */
   readonly baseUrl: string;
+  /** The dialect in use: `v1` (today's API) or `legacy`. */
+  readonly apiVersion: ApiVersion;
   /** The credential headers sent with every request (a copy). */
   readonly headers: Readonly<Record<string, string>>;
   /** Resolves once the initial configuration (e.g. user settings) is applied. */
@@ -151,11 +176,20 @@ export interface IQbraidSession {
   ): Promise<T>;
 
   /**
-   * Check the credentials with `GET /identity`. Fills `userEmail` when none was
-   * set; rejects with `AuthError` when the API refuses the credentials or the
-   * key belongs to another user than the configured email.
+   * Check the credentials with the dialect's check (v1 `GET /users/verify`,
+   * legacy `GET /identity`). Fills `userEmail` when none was set; rejects with
+   * `AuthError` when the API refuses the credentials or the key belongs to
+   * another user than the configured email.
    */
   verify(init?: IQbraidRequestInit): Promise<IQbraidIdentity>;
+  /**
+   * Extend the access token's life (v1 `POST /access-tokens/refresh`) and
+   * resolve with the answer's `data`. Rejects with `AuthError` without an
+   * access token, `ConfigError` on the legacy API.
+   */
+  refreshAccessToken(
+    init?: IQbraidRequestInit
+  ): Promise<Record<string, unknown>>;
   /** The config store's value of `name` (the SDK's `get_config_variable`). */
   getConfigVariable(name: QbraidConfigKey): string | null;
   /**
@@ -164,7 +198,7 @@ export interface IQbraidSession {
    */
   saveConfig(values?: IQbraidCredentials): Promise<void>;
   /** Reconfigure the session live; emits `changed` when something changed. */
-  update(values: IQbraidCredentials & IQbraidRetryOptions): void;
+  update(values: IQbraidCredentials & QbraidRetryUpdate): void;
   /**
    * Use `store` (or none) as the fallback for values not given directly, as
    * the SDK falls back to qbraidrc. Emits `changed` when values change.
@@ -184,7 +218,7 @@ export namespace IQbraidSession {
   export interface IChangedArgs {
     /** The names of the properties whose value changed. */
     readonly changed: ReadonlyArray<
-      'userEmail' | 'apiKey' | 'refreshToken' | 'idToken' | 'baseUrl'
+      CredentialProperty | 'baseUrl' | 'apiVersion'
     >;
   }
 }

@@ -1,17 +1,6 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { QbraidApiError } from './errors';
-
-/**
- * Headers that carry qBraid credentials. None of them may reach another origin.
- */
-export const CREDENTIAL_HEADERS: ReadonlyArray<string> = [
-  'email',
-  'api-key',
-  'x-api-key',
-  'refresh-token',
-  'id-token',
-  'authorization'
-];
+import { CREDENTIAL_HEADERS } from './fields';
 
 /**
  * One request as the transport sends it.

@@ -1,11 +1,6 @@
 import { ConfigError } from './errors';
 
 /**
- * The public qBraid API, used when neither an argument nor the config names one.
- */
-export const DEFAULT_BASE_URL = 'https://api.qbraid.com/api';
-
-/**
  * Hosts to which plain `http` is allowed (a local API for tests and demos).
  */
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -22,7 +17,7 @@ export function normalizeBaseUrl(value: string): string {
     url = new URL(value.trim());
   } catch {
     throw new ConfigError(
-      `The qBraid base URL "${value}" is not an absolute URL (expected e.g. ${DEFAULT_BASE_URL}).`,
+      `The qBraid base URL "${value}" is not an absolute URL (expected e.g. https://api-v2.qbraid.com/api/v1).`,
       { code: 'invalid_base_url' }
     );
   }

@@ -137,6 +137,7 @@ export class FakeSettings implements ISyncedSettings {
   values: CredentialValues = {
     email: '',
     apiKey: '',
+    accessToken: '',
     refreshToken: '',
     idToken: '',
     baseUrl: ''

@@ -6,7 +6,6 @@ import {
   QbraidNetworkError
 } from '../errors';
 import { QbraidSession, IQbraidSessionOptions } from '../session';
-import { DEFAULT_BASE_URL } from '../url';
 import { FakeApi, rejection } from './fakeapi';
 
 const BASE = 'https://api.example.test/api';
@@ -28,21 +27,23 @@ describe('QbraidSession', () => {
   });
 
   describe('construction and credentials', () => {
-    it('has the SDK defaults: retriesTotal 5, retriesConnect 3, backoffFactor 0.5', () => {
-      const session = new QbraidSession({ env: {} });
+    it('legacy: has the seed SDK defaults: retriesTotal 5, retriesConnect 3, backoffFactor 0.5', () => {
+      const session = new QbraidSession({ env: {}, apiVersion: 'legacy' });
       expect(session.retryOptions).toEqual({
         retriesTotal: 5,
         retriesConnect: 3,
         backoffFactor: 0.5,
-        timeout: 0
+        timeout: 30000
       });
-      expect(session.baseUrl).toBe(DEFAULT_BASE_URL);
+      expect(session.baseUrl).toBe('https://api.qbraid.com/api');
+      expect(session.apiVersion).toBe('legacy');
       expect([
         session.userEmail,
         session.apiKey,
+        session.accessToken,
         session.refreshToken,
         session.idToken
-      ]).toEqual([null, null, null, null]);
+      ]).toEqual([null, null, null, null, null]);
       expect(session.headers).toEqual({});
     });
 
@@ -71,18 +72,19 @@ describe('QbraidSession', () => {
       expect(fromArgs.refreshToken).toBe('cfg-refresh');
       expect(fromArgs.idToken).toBe('env-id');
 
-      const fromEnv = new QbraidSession({ env });
+      const fromEnv = new QbraidSession({ env, apiVersion: 'legacy' });
       expect([fromEnv.userEmail, fromEnv.apiKey, fromEnv.refreshToken]).toEqual(
         ['env@example.com', 'env-key', 'env-refresh']
       );
       expect(
         new QbraidSession({
-          env: { REFRESH: 'r1', QBRAID_REFRESH_TOKEN: 'r2' }
+          env: { REFRESH: 'r1', QBRAID_REFRESH_TOKEN: 'r2' },
+          apiVersion: 'legacy'
         }).refreshToken
       ).toBe('r1');
     });
 
-    it('takes the base URL from the argument, then qbraidrc url, then the public default', () => {
+    it('legacy: takes the base URL from the argument, then qbraidrc url, then the public default', () => {
       const config = new MemoryConfigStore({
         url: 'https://cfg.example.test/api/'
       });
@@ -92,7 +94,7 @@ describe('QbraidSession', () => {
       expect(new QbraidSession({ config, env: {} }).baseUrl).toBe(
         'https://cfg.example.test/api'
       );
-      expect(new QbraidSession({ env: {} }).baseUrl).toBe(
+      expect(new QbraidSession({ env: {}, apiVersion: 'legacy' }).baseUrl).toBe(
         'https://api.qbraid.com/api'
       );
     });
@@ -136,7 +138,7 @@ describe('QbraidSession', () => {
         new QbraidSession({ apiKey: 'abc\r\n[default]', env: {} });
       } catch (error) {
         expect((error as Error).message).not.toContain('abc');
-        expect((error as Error).message).toContain('apiKey');
+        expect((error as Error).message).toContain('API key');
       }
     });
 
@@ -548,7 +550,7 @@ describe('QbraidSession', () => {
       expect(session.getConfigVariable('id-token')).toBeNull();
     });
 
-    it('saveConfig() writes the given values, else the session values, and never the default url', async () => {
+    it('saveConfig() writes the given values, else the session values, and the base URL', async () => {
       const config = new MemoryConfigStore({
         url: 'https://old.example.test/api'
       });
@@ -556,16 +558,18 @@ describe('QbraidSession', () => {
         config,
         env: {},
         apiKey: 'k-1',
-        userEmail: 'me@example.com'
+        userEmail: 'me@example.com',
+        apiVersion: 'legacy'
       });
       await session.saveConfig({
         refreshToken: 'r-2',
-        baseUrl: DEFAULT_BASE_URL
+        baseUrl: 'https://api.qbraid.com/api'
       });
       expect(config.toJSON()).toEqual({
         email: 'me@example.com',
         'api-key': 'k-1',
-        'refresh-token': 'r-2'
+        'refresh-token': 'r-2',
+        url: 'https://api.qbraid.com/api'
       });
     });
 
@@ -620,6 +624,257 @@ describe('QbraidSession', () => {
       await expect(makeSession(api).verify()).rejects.toMatchObject({
         code: 'no_credentials'
       });
+    });
+  });
+
+  describe("v1 dialect (today's API)", () => {
+    const V1 = 'https://api-v2.qbraid.com/api/v1';
+    const WHITE_LABEL_KEY = `eq1_mfygsltfof2wc3brfzrw63i.${'ab'.repeat(32)}`;
+
+    it('is the default: api-v2 base URL and qbraid-core retry defaults', () => {
+      const session = new QbraidSession({ env: {} });
+      expect(session.apiVersion).toBe('v1');
+      expect(session.baseUrl).toBe(V1);
+      expect(session.retryOptions).toEqual({
+        retriesTotal: 3,
+        retriesConnect: 1,
+        backoffFactor: 0.5,
+        timeout: 30000
+      });
+      expect(session.headers).toEqual({ 'x-domain': 'qbraid' });
+    });
+
+    it('sends X-API-Key and X-Domain, or X-Access-Token instead of the key, and never the email', async () => {
+      const session = makeSession(api, {
+        baseUrl: V1,
+        apiKey: 'k-1',
+        userEmail: 'me@example.com'
+      });
+      await session.get('/x');
+      expect(api.requests[0].headers).toMatchObject({
+        'x-api-key': 'k-1',
+        'x-domain': 'qbraid'
+      });
+      expect(api.requests[0].headers).not.toHaveProperty('email');
+      expect(api.requests[0].headers).not.toHaveProperty('api-key');
+      session.update({ accessToken: 't-1' });
+      await session.get('/x');
+      expect(api.requests[1].headers).toMatchObject({
+        'x-access-token': 't-1',
+        'x-domain': 'qbraid'
+      });
+      expect(api.requests[1].headers).not.toHaveProperty('x-api-key');
+    });
+
+    it('takes the access token from the argument, then qbraidrc access-token, then QBRAID_ACCESS_TOKEN', () => {
+      const config = new MemoryConfigStore({ 'access-token': 'cfg-token' });
+      const env = {
+        QBRAID_ACCESS_TOKEN: 'env-token',
+        QBRAID_API_KEY: 'env-key'
+      };
+      expect(
+        new QbraidSession({ config, env, accessToken: 'arg-token' }).accessToken
+      ).toBe('arg-token');
+      expect(new QbraidSession({ config, env }).accessToken).toBe('cfg-token');
+      const fromEnv = new QbraidSession({ env });
+      expect([fromEnv.accessToken, fromEnv.apiKey]).toEqual([
+        'env-token',
+        'env-key'
+      ]);
+    });
+
+    it('ignores the legacy tokens and JUPYTERHUB_USER', () => {
+      const session = new QbraidSession({
+        config: new MemoryConfigStore({
+          'refresh-token': 'r',
+          'id-token': 'i',
+          'api-key': 'k'
+        }),
+        env: { JUPYTERHUB_USER: 'hub@example.com' }
+      });
+      expect([
+        session.refreshToken,
+        session.idToken,
+        session.userEmail
+      ]).toEqual([null, null, null]);
+      expect(session.headers).toEqual({
+        'x-api-key': 'k',
+        'x-domain': 'qbraid'
+      });
+    });
+
+    it('resolves the base URL: argument, QBRAID_API_URL, white-label key, qbraidrc url, default', () => {
+      const config = new MemoryConfigStore({
+        url: 'https://cfg.example.test/api/v1/'
+      });
+      const env = { QBRAID_API_URL: 'https://env.example.test/api/v1/' };
+      const arg = 'https://arg.example.test/api/v1';
+      const url = (options: IQbraidSessionOptions) =>
+        new QbraidSession(options).baseUrl;
+      expect(url({ config, env, apiKey: WHITE_LABEL_KEY, baseUrl: arg })).toBe(
+        arg
+      );
+      expect(url({ config, env, apiKey: WHITE_LABEL_KEY })).toBe(
+        'https://env.example.test/api/v1'
+      );
+      expect(url({ config, env: {}, apiKey: WHITE_LABEL_KEY })).toBe(
+        'https://api.equal1.com/api/v1'
+      );
+      expect(url({ config, env: {}, apiKey: 'qbr_plain' })).toBe(
+        'https://cfg.example.test/api/v1'
+      );
+      expect(url({ env: {} })).toBe(V1);
+    });
+
+    it('does not take the API host from the key when an access token is the credential', () => {
+      const session = new QbraidSession({
+        env: {},
+        apiKey: WHITE_LABEL_KEY,
+        accessToken: 't'
+      });
+      expect(session.baseUrl).toBe(V1);
+    });
+
+    it('tells the dialect from the base URL unless apiVersion says', () => {
+      expect(
+        new QbraidSession({ env: {}, baseUrl: 'https://api.qbraid.com/api' })
+          .apiVersion
+      ).toBe('legacy');
+      expect(
+        new QbraidSession({ env: {}, baseUrl: 'http://127.0.0.1:9/api/v1' })
+          .apiVersion
+      ).toBe('v1');
+      const forced = new QbraidSession({
+        env: {},
+        baseUrl: 'http://127.0.0.1:9/api/v1',
+        apiVersion: 'legacy',
+        apiKey: 'k'
+      });
+      expect(forced.apiVersion).toBe('legacy');
+      expect(forced.headers).toEqual({ 'api-key': 'k' });
+      expect(() =>
+        new QbraidSession({ env: {} }).update({ apiVersion: 'v2' as never })
+      ).toThrow(ConfigError);
+    });
+
+    it('switching the API emits changed and applies the dialect defaults unless set', () => {
+      const session = new QbraidSession({ env: {}, retriesConnect: 2 });
+      const seen: string[][] = [];
+      session.changed.connect((_, args) => seen.push([...args.changed]));
+      session.update({ apiVersion: 'legacy' });
+      expect(session.baseUrl).toBe('https://api.qbraid.com/api');
+      expect(session.retryOptions).toMatchObject({
+        retriesTotal: 5,
+        retriesConnect: 2
+      });
+      expect(seen).toEqual([['baseUrl', 'apiVersion']]);
+      session.update({ retriesConnect: null });
+      expect(session.retryOptions.retriesConnect).toBe(3);
+    });
+
+    it('retries as qbraid-core: 3 in total, 1 connect error, POST on forcelist statuses', async () => {
+      api.fallback = () => FakeApi.refused();
+      await rejection(makeSession(api, { baseUrl: V1 }).get('/x'));
+      expect(api.requests).toHaveLength(2);
+      api.requests.length = 0;
+      api.fallback = () => FakeApi.status(502);
+      const error = await rejection(
+        makeSession(api, { baseUrl: V1 }).post('/jobs', {})
+      );
+      expect(api.requests).toHaveLength(4);
+      expect(error).toMatchObject({ status: 502, attempts: 4 });
+    });
+
+    it('reads a Retry-After over 60 as milliseconds and does not retry past 5 s', async () => {
+      api.answers = [
+        FakeApi.status(503, { 'Retry-After': '150' }),
+        FakeApi.status(429, { 'Retry-After': '2' })
+      ];
+      await makeSession(api, { baseUrl: V1 }).get('/x');
+      expect(api.sleeps).toEqual([150, 2000]);
+      api.requests.length = 0;
+      api.answers = [FakeApi.status(503, { 'Retry-After': '10' })];
+      await expect(
+        makeSession(api, { baseUrl: V1 }).get('/x')
+      ).rejects.toMatchObject({ status: 503 });
+      expect(api.requests).toHaveLength(1);
+    });
+
+    it('verify() checks /users/verify and fills userEmail from data.email', async () => {
+      api.answers = [
+        FakeApi.json({ success: true, data: { email: 'owner@example.com' } })
+      ];
+      const session = makeSession(api, { baseUrl: V1, apiKey: 'k-1' });
+      await expect(session.verify()).resolves.toMatchObject({
+        email: 'owner@example.com'
+      });
+      expect(api.requests[0].url).toBe(`${V1}/users/verify`);
+      expect(session.userEmail).toBe('owner@example.com');
+    });
+
+    it('verify() refuses an answer that is not a success, and a refused key', async () => {
+      api.answers = [FakeApi.json({ success: false, data: null })];
+      const session = makeSession(api, { baseUrl: V1, apiKey: 'k-1' });
+      await expect(session.verify()).rejects.toMatchObject({
+        code: 'invalid_identity'
+      });
+      api.answers = [FakeApi.status(401)];
+      await expect(session.verify()).rejects.toBeInstanceOf(AuthError);
+    });
+
+    it('verify() accepts an access token alone', async () => {
+      api.answers = [FakeApi.json({ success: true, data: { email: 'a@b.c' } })];
+      const session = makeSession(api, { baseUrl: V1, accessToken: 't' });
+      expect(session.hasCredentials).toBe(true);
+      await session.verify();
+      expect(api.requests[0].headers['x-access-token']).toBe('t');
+    });
+
+    it('refreshAccessToken() posts to /access-tokens/refresh and answers data', async () => {
+      api.answers = [
+        FakeApi.json({ success: true, data: { expiresAt: '2026-12-01' } })
+      ];
+      const session = makeSession(api, { baseUrl: V1, accessToken: 't' });
+      await expect(session.refreshAccessToken()).resolves.toEqual({
+        expiresAt: '2026-12-01'
+      });
+      expect(api.requests[0]).toMatchObject({
+        method: 'POST',
+        url: `${V1}/access-tokens/refresh`
+      });
+      await expect(
+        makeSession(api, { baseUrl: V1, apiKey: 'k' }).refreshAccessToken()
+      ).rejects.toMatchObject({ code: 'no_credentials' });
+      await expect(
+        makeSession(api, { accessToken: 't' }).refreshAccessToken()
+      ).rejects.toMatchObject({ code: 'unsupported_dialect' });
+    });
+
+    it('saveConfig() writes the v1 keys and the URL', async () => {
+      const config = new MemoryConfigStore({ 'refresh-token': 'keep' });
+      const session = new QbraidSession({
+        config,
+        env: {},
+        apiKey: 'k-1',
+        accessToken: 't-1'
+      });
+      await session.saveConfig();
+      expect(config.toJSON()).toEqual({
+        'api-key': 'k-1',
+        'access-token': 't-1',
+        'refresh-token': 'keep',
+        url: V1
+      });
+    });
+
+    it('redacts the access token from messages', async () => {
+      api.answers = [
+        FakeApi.json({ error: { message: 'token t-secret-9 expired' } }, 401)
+      ];
+      const error = await rejection(
+        makeSession(api, { baseUrl: V1, accessToken: 't-secret-9' }).get('/x')
+      );
+      expect(error.message).not.toContain('t-secret-9');
     });
   });
 });

@@ -21,7 +21,7 @@ function validate(user: PartialJSONObject) {
 }
 
 describe('schema/plugin.json', () => {
-  it('accepts good settings and fills the SDK retry defaults', () => {
+  it('accepts good settings and leaves the retry options to the dialect (null)', () => {
     expect(
       validate({
         email: 'me@example.com',
@@ -38,9 +38,12 @@ describe('schema/plugin.json', () => {
     };
     validator.validateData(plugin, true);
     expect(plugin.data.composite).toMatchObject({
-      retriesTotal: 5,
-      retriesConnect: 3,
-      backoffFactor: 0.5
+      apiVersion: 'auto',
+      accessToken: '',
+      retriesTotal: null,
+      retriesConnect: null,
+      backoffFactor: null,
+      timeout: null
     });
   });
 
@@ -55,6 +58,8 @@ describe('schema/plugin.json', () => {
     ['a javascript: base URL', { baseUrl: 'javascript:alert(1)' }],
     ['a file: base URL', { baseUrl: 'file:///etc/passwd' }],
     ['a negative retry count', { retriesTotal: -1 }],
+    ['an unknown API version', { apiVersion: 'v2' }],
+    ['an access token with a space', { accessToken: 'a b' }],
     ['an unknown key', { colour: 'blue' }],
     ['a 1 MB API key', { apiKey: 'k'.repeat(1024 * 1024) }]
   ])('rejects %s', (_, user) => {
@@ -80,12 +85,14 @@ describe('sessionUpdateFromSettings', () => {
     ).toEqual({
       userEmail: 'me@example.com',
       apiKey: null,
+      accessToken: null,
       refreshToken: null,
       idToken: null,
       baseUrl: 'https://x.example/api',
+      apiVersion: 'auto',
       retriesTotal: 2,
-      retriesConnect: undefined,
-      backoffFactor: undefined,
+      retriesConnect: null,
+      backoffFactor: null,
       timeout: 100
     });
   });

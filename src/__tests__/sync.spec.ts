@@ -129,10 +129,17 @@ describe('CredentialsSync', () => {
       expect(contents.read(PATH)).toContain('organization = acme');
     });
 
-    it('never writes the default base URL and writes another one', async () => {
+    it('writes the base URL of either API, as set', async () => {
       await settings.set({ baseUrl: 'https://api.qbraid.com/api' });
       await sync.idle();
-      expect(contents.read(PATH)).not.toContain('url');
+      expect(contents.read(PATH)).toContain(
+        'url = https://api.qbraid.com/api\n'
+      );
+      await settings.set({ baseUrl: 'https://api-v2.qbraid.com/api/v1' });
+      await sync.idle();
+      expect(contents.read(PATH)).toContain(
+        'url = https://api-v2.qbraid.com/api/v1\n'
+      );
       await settings.set({ baseUrl: 'https://staging.example.com/api' });
       await sync.idle();
       expect(contents.read(PATH)).toContain(
@@ -225,5 +232,65 @@ describe('CredentialsSync', () => {
     expect(contents.read(PATH)).toBe(
       '# written by qbraid configure\n[default]\norganization = acme\n\n[aws]\nregion = eu\n'
     );
+  });
+
+  describe("today's API (v1) keys", () => {
+    const CORE_FILE =
+      '[default]\napi-key = core-key\nurl = https://api-v2.qbraid.com/api/v1/\ncloud = qbraid\n';
+
+    it('imports what qbraid configure writes: the key, the V1 URL (as the default) and keeps cloud', async () => {
+      contents.edit(PATH, CORE_FILE);
+      await makeSync().start();
+      expect(settings.values).toMatchObject({
+        apiKey: 'core-key',
+        baseUrl: ''
+      });
+      expect(contents.puts).toBe(0);
+    });
+
+    it('imports a white-label V1 URL without its trailing slash', async () => {
+      contents.edit(
+        PATH,
+        '[default]\napi-key = k\nurl = https://api.equal1.com/api/v1/\n'
+      );
+      await makeSync().start();
+      expect(settings.values.baseUrl).toBe('https://api.equal1.com/api/v1');
+    });
+
+    it('never rewrites the file to add or drop the trailing slash of url', async () => {
+      contents.edit(PATH, CORE_FILE);
+      settings.values.apiKey = 'core-key';
+      settings.values.baseUrl = 'https://api-v2.qbraid.com/api/v1';
+      await makeSync().start();
+      await settings.set({ email: 'me@example.com' });
+      await sync.idle();
+      expect(contents.puts).toBe(1);
+      expect(contents.read(PATH)).toContain(
+        'url = https://api-v2.qbraid.com/api/v1/\n'
+      );
+      expect(contents.read(PATH)).toContain('cloud = qbraid\n');
+    });
+
+    it('syncs access-token both ways', async () => {
+      contents.edit(PATH, '[default]\naccess-token = file-token\n');
+      await makeSync().start();
+      expect(settings.values.accessToken).toBe('file-token');
+      await settings.set({ accessToken: 'lab-token' });
+      await sync.idle();
+      expect(contents.read(PATH)).toBe('[default]\naccess-token = lab-token\n');
+    });
+
+    it('signs out of every credential, the access token included', async () => {
+      contents.edit(
+        PATH,
+        CORE_FILE.replace('[default]\n', '[default]\naccess-token = t\n')
+      );
+      await makeSync().start();
+      await sync.signOut();
+      expect(contents.read(PATH)).toBe(
+        '[default]\nurl = https://api-v2.qbraid.com/api/v1/\ncloud = qbraid\n'
+      );
+      expect(settings.values).toMatchObject({ apiKey: '', accessToken: '' });
+    });
   });
 });

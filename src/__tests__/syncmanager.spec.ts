@@ -43,6 +43,7 @@ describe('RegistrySettings', () => {
     expect(adapter.values).toEqual({
       email: '',
       apiKey: 'k-1',
+      accessToken: '',
       refreshToken: '',
       idToken: '',
       baseUrl: ''

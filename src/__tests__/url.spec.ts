@@ -1,10 +1,13 @@
 import { ConfigError } from '../errors';
-import { DEFAULT_BASE_URL, joinUrl, normalizeBaseUrl } from '../url';
+import { joinUrl, normalizeBaseUrl } from '../url';
 
 describe('normalizeBaseUrl', () => {
   it('drops trailing slashes', () => {
     expect(normalizeBaseUrl('https://api.qbraid.com/api///')).toBe(
-      DEFAULT_BASE_URL
+      'https://api.qbraid.com/api'
+    );
+    expect(normalizeBaseUrl('https://api-v2.qbraid.com/api/v1/')).toBe(
+      'https://api-v2.qbraid.com/api/v1'
     );
   });
 

@@ -3,7 +3,9 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import { ConnectionStatus } from '../connection';
+import { DIALECTS } from '../dialects';
 import { describeError } from '../errormessages';
+import type { ApiVersionOption } from '../tokens';
 import { qbraidIcon } from './icons';
 import { MaskedInput } from './maskedinput';
 
@@ -45,6 +47,11 @@ interface IViewProps {
   trans: TranslationBundle;
 }
 
+/**
+ * Where a qBraid API key is obtained (the account page of qBraid's site).
+ */
+const API_KEY_PAGE = 'https://account.qbraid.com';
+
 function LoginView({ status, trans }: IViewProps): JSX.Element {
   const signedIn = status.hasCredentials && !status.signingIn;
   return (
@@ -53,6 +60,11 @@ function LoginView({ status, trans }: IViewProps): JSX.Element {
       aria-label={trans.__('qBraid account')}
     >
       <h2 className="jp-qbraid-LoginPanel-title">{trans.__('qBraid')}</h2>
+      {status.settingsError && (
+        <div className="jp-qbraid-LoginPanel-error" role="alert">
+          {status.settingsError}
+        </div>
+      )}
       {signedIn ? (
         <SignedIn status={status} trans={trans} />
       ) : (
@@ -84,11 +96,14 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
   const [email, setEmail] = React.useState(status.session.userEmail ?? '');
   const [apiKey, setApiKey] = React.useState('');
   const [baseUrl, setBaseUrl] = React.useState('');
+  const [apiVersion, setApiVersion] = React.useState<ApiVersionOption | ''>('');
   const busy = status.signingIn;
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
     // The error is shown from the status; nothing else to do here.
-    status.signIn({ email, apiKey, baseUrl }).catch(() => undefined);
+    status
+      .signIn({ email, apiKey, baseUrl, apiVersion })
+      .catch(() => undefined);
   };
   return (
     <form
@@ -97,16 +112,7 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
       aria-busy={busy}
     >
       <p className="jp-qbraid-LoginPanel-state">{trans.__('Signed out')}</p>
-      <label htmlFor="jp-qbraid-email">{trans.__('Email')}</label>
-      <input
-        id="jp-qbraid-email"
-        className="jp-mod-styled"
-        type="email"
-        autoComplete="username"
-        value={email}
-        disabled={busy}
-        onChange={e => setEmail(e.target.value)}
-      />
+      <ApiInUse status={status} trans={trans} />
       <label htmlFor="jp-qbraid-api-key">{trans.__('API key')}</label>
       <MaskedInput
         id="jp-qbraid-api-key"
@@ -115,6 +121,24 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
         trans={trans}
         required
         disabled={busy}
+      />
+      <a
+        className="jp-qbraid-LoginPanel-link"
+        href={API_KEY_PAGE}
+        target="_blank"
+        rel="noopener noreferrer"
+      >
+        {trans.__('Get your API key from your qBraid account')}
+      </a>
+      <label htmlFor="jp-qbraid-email">{trans.__('Email (optional)')}</label>
+      <input
+        id="jp-qbraid-email"
+        className="jp-mod-styled"
+        type="email"
+        autoComplete="username"
+        value={email}
+        disabled={busy}
+        onChange={e => setEmail(e.target.value)}
       />
       <details className="jp-qbraid-LoginPanel-advanced">
         <summary>{trans.__('Advanced')}</summary>
@@ -128,6 +152,21 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
           disabled={busy}
           onChange={e => setBaseUrl(e.target.value)}
         />
+        <label htmlFor="jp-qbraid-api-version">{trans.__('API')}</label>
+        <select
+          id="jp-qbraid-api-version"
+          className="jp-mod-styled"
+          value={apiVersion}
+          disabled={busy}
+          onChange={e => setApiVersion(e.target.value as ApiVersionOption | '')}
+        >
+          <option value="">{trans.__('As configured')}</option>
+          <option value="auto">{trans.__('Tell from the base URL')}</option>
+          <option value="v1">{trans.__('qBraid API v1 (today)')}</option>
+          <option value="legacy">
+            {trans.__('qBraid legacy API (api.qbraid.com/api)')}
+          </option>
+        </select>
       </details>
       <button
         type="submit"
@@ -138,6 +177,18 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
       </button>
       <ErrorMessage status={status} trans={trans} />
     </form>
+  );
+}
+
+function ApiInUse({ status, trans }: IViewProps): JSX.Element {
+  return (
+    <p className="jp-qbraid-LoginPanel-api">
+      {trans.__(
+        'API: %1 (%2)',
+        DIALECTS[status.session.apiVersion].title,
+        status.session.baseUrl
+      )}
+    </p>
   );
 }
 
@@ -172,7 +223,9 @@ function SignedIn({ status, trans }: IViewProps): JSX.Element {
       </p>
       <dl className="jp-qbraid-LoginPanel-details">
         <dt>{trans.__('API')}</dt>
-        <dd>{status.session.baseUrl}</dd>
+        <dd>
+          {DIALECTS[status.session.apiVersion].title}: {status.session.baseUrl}
+        </dd>
         <dt>{trans.__('Last check')}</dt>
         <dd>{checked}</dd>
       </dl>

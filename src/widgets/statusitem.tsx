@@ -23,6 +23,9 @@ export class QbraidStatusItem extends ReactWidget {
 
   /** The text the item shows now. */
   static text(status: ConnectionStatus, trans: TranslationBundle): string {
+    if (status.settingsError && status.state !== 'signed-in') {
+      return trans.__('qBraid: settings refused');
+    }
     switch (status.state) {
       case 'signed-in':
         return trans.__('qBraid: %1', status.email ?? trans.__('signed in'));

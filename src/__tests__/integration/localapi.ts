@@ -66,6 +66,11 @@ export class LocalApi {
     return `${this.origin}/api`;
   }
 
+  /** The base URL of today's API (v1) on this server. */
+  get v1BaseUrl(): string {
+    return `${this.origin}/api/v1`;
+  }
+
   async reset(): Promise<void> {
     await this._control('reset');
   }
