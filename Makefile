@@ -84,7 +84,7 @@ DEMO_API_PORT ?= 8766
 demo: build
 	mkdir -p $(DEMO)/home $(DEMO)/settings/jupyterlab-qbraid-session
 	test -f $(DEMO)/settings/jupyterlab-qbraid-session/plugin.jupyterlab-settings || \
-	  echo '{ "baseUrl": "http://127.0.0.1:$(DEMO_API_PORT)/api" }' > $(DEMO)/settings/jupyterlab-qbraid-session/plugin.jupyterlab-settings
+	  echo '{ "baseUrl": "http://127.0.0.1:$(DEMO_API_PORT)/api/v1" }' > $(DEMO)/settings/jupyterlab-qbraid-session/plugin.jupyterlab-settings
 	python3 local_api/qbraid_local_api.py --port $(DEMO_API_PORT) --other-port $$(($(DEMO_API_PORT) + 1)) \
 	  --allow-origin http://localhost:$(LAB_PORT) --allow-origin http://127.0.0.1:$(LAB_PORT) & api=$$!; \
 	trap "kill $$api" EXIT INT TERM; \

@@ -1,4 +1,4 @@
-"""Requests per second of the real qbraid-core session against the local API.
+"""Requests per second of the real qbraid-core session against the local API (v1).
 
 python bench/qbraidcore_bench.py BASE_URL COUNT CONCURRENCY
 prints {"rps": ...}. Every answer is checked; an error fails the run.
@@ -9,16 +9,15 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from qbraid_core.sessions import QbraidSession
+from qbraid_core.sessions import QbraidSessionV1
 
 
 def main(base_url: str, count: int, concurrency: int) -> None:
-    session = QbraidSession(api_key="demo-api-key", base_url=base_url)
-    url = base_url.rstrip("/") + "/identity"
+    session = QbraidSessionV1(api_key="demo-api-key", base_url=base_url)
 
     def one(_):
-        answer = session.get(url).json()
-        if answer.get("email") != "demo@example.com":
+        answer = session.get("/users/verify").json()
+        if answer.get("data", {}).get("email") != "demo@example.com":
             raise RuntimeError(f"unexpected answer {answer}")
 
     one(0)

@@ -95,22 +95,25 @@ function coreRps(baseUrl: string, count: number, concurrency: number): number {
 
 async function requestFigures(api: LocalApi) {
   await api.recording(false);
-  const url = `${api.baseUrl}/identity`;
+  // Today's API (v1), the dialect qbraid-core speaks.
+  const url = `${api.v1BaseUrl}/users/verify`;
   const session = new QbraidSession({
-    baseUrl: api.baseUrl,
+    baseUrl: api.v1BaseUrl,
     apiKey: 'demo-api-key',
     env: {}
   });
   const check = (answer: any) => {
-    if (answer.email !== 'demo@example.com') {
+    if (answer?.data?.email !== 'demo@example.com') {
       throw new Error('unexpected answer');
     }
   };
-  const ours = async () => check(await session.get('/identity'));
+  const ours = async () => check(await session.get('/users/verify'));
   const raw = async () =>
     check(
       await (
-        await fetch(url, { headers: { 'api-key': 'demo-api-key' } })
+        await fetch(url, {
+          headers: { 'x-api-key': 'demo-api-key', 'x-domain': 'qbraid' }
+        })
       ).json()
     );
   await latencies(ours, 200);
@@ -134,10 +137,10 @@ async function requestFigures(api: LocalApi) {
   };
   for (let run = 0; run < 3; run++) {
     seq.ours.push(await rps(ours, 1000, 1));
-    seq.core.push(coreRps(api.baseUrl, 1000, 1));
+    seq.core.push(coreRps(api.v1BaseUrl, 1000, 1));
     seq.raw.push(await rps(raw, 1000, 1));
     conc.ours.push(await rps(ours, 2000, 8));
-    conc.core.push(coreRps(api.baseUrl, 2000, 8));
+    conc.core.push(coreRps(api.v1BaseUrl, 2000, 8));
     conc.raw.push(await rps(raw, 2000, 8));
   }
   return {
@@ -249,8 +252,8 @@ async function startLab(withExtension: boolean, apiBase: string) {
 }
 
 async function startupFigures(api: LocalApi) {
-  const withLab = await startLab(true, api.baseUrl);
-  const withoutLab = await startLab(false, api.baseUrl);
+  const withLab = await startLab(true, api.v1BaseUrl);
+  const withoutLab = await startLab(false, api.v1BaseUrl);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: [

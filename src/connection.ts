@@ -206,16 +206,21 @@ export class ConnectionStatus {
         ? null
         : endpointForApiKey(values.apiKey)) ||
       (values.apiVersion ? null : this.session.baseUrl);
-    return new QbraidSession({
+    const probe = new QbraidSession({
       userEmail: values.email || null,
       apiKey: values.apiKey,
       baseUrl,
       apiVersion:
         values.apiVersion ||
         (values.baseUrl ? 'auto' : this.session.apiVersion),
-      env: {},
-      timeout: this.session.retryOptions.timeout
+      env: {}
     });
+    // The retry settings in force are the session's dialect's: they apply to
+    // a probe of the same API only.
+    if (probe.apiVersion === this.session.apiVersion) {
+      probe.update(this.session.retryOptions);
+    }
+    return probe;
   }
 
   private async _track(

@@ -4,7 +4,7 @@ import {
 } from '@jupyterlab/settingregistry';
 import { PartialJSONObject } from '@lumino/coreutils';
 import schema from '../../schema/plugin.json';
-import { sessionUpdateFromSettings } from '../settings';
+import { describeSettingsErrors, sessionUpdateFromSettings } from '../settings';
 
 const validator = new DefaultSchemaValidator();
 const PLUGIN_ID = 'jupyterlab-qbraid-session:plugin';
@@ -95,5 +95,26 @@ describe('sessionUpdateFromSettings', () => {
       backoffFactor: null,
       timeout: 100
     });
+  });
+});
+
+describe('describeSettingsErrors', () => {
+  it('names each refused setting and why, never its value', () => {
+    const message = describeSettingsErrors([
+      {
+        instancePath: '/baseUrl',
+        keyword: 'pattern',
+        message: 'must match pattern "^https://"'
+      },
+      {
+        instancePath: '',
+        keyword: 'additionalProperties',
+        message: 'must NOT have additional properties',
+        params: { additionalProperty: 'apiKee' }
+      }
+    ]);
+    expect(message).toContain('"baseUrl" must match pattern');
+    expect(message).toContain('"apiKee" is not a setting of this extension');
+    expect(message).toContain('Settings Editor');
   });
 });

@@ -113,6 +113,16 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
     >
       <p className="jp-qbraid-LoginPanel-state">{trans.__('Signed out')}</p>
       <ApiInUse status={status} trans={trans} />
+      <label htmlFor="jp-qbraid-email">{trans.__('Email (optional)')}</label>
+      <input
+        id="jp-qbraid-email"
+        className="jp-mod-styled"
+        type="email"
+        autoComplete="username"
+        value={email}
+        disabled={busy}
+        onChange={e => setEmail(e.target.value)}
+      />
       <label htmlFor="jp-qbraid-api-key">{trans.__('API key')}</label>
       <MaskedInput
         id="jp-qbraid-api-key"
@@ -130,16 +140,6 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
       >
         {trans.__('Get your API key from your qBraid account')}
       </a>
-      <label htmlFor="jp-qbraid-email">{trans.__('Email (optional)')}</label>
-      <input
-        id="jp-qbraid-email"
-        className="jp-mod-styled"
-        type="email"
-        autoComplete="username"
-        value={email}
-        disabled={busy}
-        onChange={e => setEmail(e.target.value)}
-      />
       <details className="jp-qbraid-LoginPanel-advanced">
         <summary>{trans.__('Advanced')}</summary>
         <label htmlFor="jp-qbraid-base-url">{trans.__('API base URL')}</label>

@@ -212,23 +212,6 @@ test('the consumer extension sees a sign-in in the panel without a reload', asyn
   expect(after.identity).toMatchObject({ email: 'demo@example.com' });
 });
 
-test('the panel in the light and the dark theme', async ({ page }) => {
-  const panel = await openPanel(page);
-  // The panel focuses its first field on the next frame: wait for it, then
-  // blur, so the screenshot never catches a focus ring.
-  const email = page.locator('#jp-qbraid-email');
-  await expect(email).toBeFocused();
-  await email.blur();
-  await expect(email).not.toBeFocused();
-  await page.mouse.move(0, 0);
-  const shot = { animations: 'disabled' as const, caret: 'hide' as const };
-  expect(await panel.screenshot(shot)).toMatchSnapshot('login-panel-light.png');
-  await page.theme.setDarkTheme();
-  await page.mouse.move(0, 0);
-  expect(await panel.screenshot(shot)).toMatchSnapshot('login-panel-dark.png');
-  await page.theme.setLightTheme();
-});
-
 test('a 1 MB API key is refused at once with a clear message', async ({
   page
 }) => {
