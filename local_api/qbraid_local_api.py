@@ -265,12 +265,23 @@ class Handler(BaseHTTPRequestHandler):
     def _v1_error(self, status: int, message: str, code: str) -> None:
         self._send(status, {"success": False, "message": message, "error": {"message": message, "code": code}})
 
+    def _redirect(self, query: dict, same: str) -> None:
+        """Redirect to ``same`` on this origin, or to the second origin that records what it gets."""
+        status = int(query.get("status", ["302"])[0])
+        if query.get("to", ["other"])[0] == "same":
+            target = same
+        else:
+            target = f"http://127.0.0.1:{self.state.other_port}/collect"
+        self._send(status, headers={"Location": target})
+
     def _route_v1(self, path: str, body: bytes) -> None:
         """Today's API: X-Domain, then the credential, then the route."""
         domain = self.headers.get("x-domain")
         if domain not in V1_DOMAINS:
             return self._v1_error(400, "Missing or unknown X-Domain header", "INVALID_DOMAIN")
         email, kind = self._v1_who()
+        if path == "/redirect":
+            return self._redirect(parse_qs(urlsplit(self.path).query), f"{V1_PREFIX}/users/verify")
         if path == "/echo":
             try:
                 parsed = json.loads(body) if body else None
@@ -328,12 +339,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/api/error":
             return self._send(int(query.get("status", ["400"])[0]), raw=b"something broke")
         if path == "/api/redirect":
-            status = int(query.get("status", ["302"])[0])
-            if query.get("to", ["other"])[0] == "same":
-                target = "/api/identity"
-            else:
-                target = f"http://127.0.0.1:{self.state.other_port}/collect"
-            return self._send(status, headers={"Location": target})
+            return self._redirect(query, "/api/identity")
         if self.command == "OPTIONS":
             return self._send(204, headers={"Allow": ", ".join(ALLOWED_METHODS)})
         self._send(404, {"error": {"message": f"no route {path}", "code": "not_found"}})

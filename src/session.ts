@@ -783,7 +783,8 @@ namespace Private {
     property: CredentialProperty,
     value: string | null | undefined
   ): string | null | undefined {
-    const name = fieldOf(property).label;
+    const label = fieldOf(property).label;
+    const name = label[0].toUpperCase() + label.slice(1);
     if (value === null || value === undefined || value === '') {
       return value;
     }

@@ -62,10 +62,10 @@ describe('values that would inject keys or sections into qbraidrc', () => {
     'an API key with %s is refused everywhere, naming the field, not the value',
     (_, value) => {
       expect(() => new QbraidSession({ apiKey: value, env: {} })).toThrow(
-        /apiKey contains a line break/
+        /API key contains a line break/
       );
       expect(() => new QbraidSession({ userEmail: value, env: {} })).toThrow(
-        /userEmail/
+        /Email contains a line break/
       );
       const file = QbraidrcFile.parse('[default]\napi-key = old\n');
       expect(() => file.update({ 'api-key': value })).toThrow(ConfigError);

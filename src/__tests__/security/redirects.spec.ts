@@ -1,9 +1,11 @@
 /**
  * A redirect from the API to another origin: that origin receives none of
- * email, api-key, refresh-token, id-token, whatever the status and method.
+ * the credential headers of either dialect (legacy email, api-key,
+ * refresh-token, id-token; v1 X-API-Key, X-Access-Token), whatever the
+ * status and method.
  */
 import { QbraidSession } from '../../session';
-import { IQbraidCredentials } from '../../tokens';
+import { ApiVersion, IQbraidCredentials } from '../../tokens';
 import { LocalApi } from '../integration/localapi';
 
 const CREDENTIAL_HEADERS = [
@@ -11,6 +13,8 @@ const CREDENTIAL_HEADERS = [
   'api-key',
   'refresh-token',
   'id-token',
+  'x-api-key',
+  'x-access-token',
   'authorization'
 ];
 
@@ -25,22 +29,26 @@ beforeEach(async () => {
   await api.reset();
 });
 
-const SETS: Array<[string, IQbraidCredentials]> = [
+const SETS: Array<[string, IQbraidCredentials, ApiVersion]> = [
   [
-    'email, api key and refresh token',
+    'email, api key and refresh token (legacy)',
     {
       userEmail: 'demo@example.com',
       apiKey: 'demo-api-key',
       refreshToken: 'demo-refresh-token'
-    }
+    },
+    'legacy'
   ],
   [
-    'email and id token',
-    { userEmail: 'demo@example.com', idToken: 'demo-id-token' }
-  ]
+    'email and id token (legacy)',
+    { userEmail: 'demo@example.com', idToken: 'demo-id-token' },
+    'legacy'
+  ],
+  ['an API key (v1)', { apiKey: 'demo-api-key' }, 'v1'],
+  ['an access token (v1)', { accessToken: 'demo-access-token' }, 'v1']
 ];
 
-describe.each(SETS)('with %s', (_, credentials) => {
+describe.each(SETS)('with %s', (_, credentials, dialect) => {
   it.each([
     ['GET', 301],
     ['GET', 302],
@@ -55,7 +63,7 @@ describe.each(SETS)('with %s', (_, credentials) => {
     '%s answered %i: the other origin receives no credential',
     async (method, status) => {
       const session = new QbraidSession({
-        baseUrl: api.baseUrl,
+        baseUrl: dialect === 'v1' ? api.v1BaseUrl : api.baseUrl,
         env: {},
         ...credentials
       });
@@ -64,7 +72,7 @@ describe.each(SETS)('with %s', (_, credentials) => {
         json: method === 'GET' || method === 'DELETE' ? undefined : { a: 1 }
       });
       const recorded = await api.apiRequests();
-      const first = recorded.find(r => r.path === '/api/redirect')!;
+      const first = recorded.find(r => r.path.endsWith('/redirect'))!;
       const sent = CREDENTIAL_HEADERS.filter(
         name => first.headers[name] !== undefined
       );
