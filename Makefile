@@ -9,24 +9,27 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 CHROMIUM ?= /usr/bin/chromium
 LAB_PORT ?= 8888
 
-.PHONY: lab test demo bench install build consumer lint unit integration ui clean
+.PHONY: lab test demo bench install build consumer lint unit integration python ui clean
 
 ## lab: install everything, build, and start JupyterLab with the extension
 lab: build
 	jupyter lab --port=$(LAB_PORT) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-## test: lint, unit, integration and browser tests, with a summary per suite
+## test: lint, unit, integration, Python (pytest), reliability, security and browser tests,
+## with a summary per suite
 test: build
-	@mkdir -p $(STAMP); rm -f $(STAMP)/*.json ui-tests/test-results/*.json; status=0; \
+	@mkdir -p $(STAMP); rm -f $(STAMP)/*.json $(STAMP)/*.xml ui-tests/test-results/*.json; status=0; \
 	npm run lint:check || { status=1; lint=failed; }; \
 	npx jest --selectProjects unit --json --outputFile=$(STAMP)/unit.json || status=1; \
 	npx jest --selectProjects integration --json --outputFile=$(STAMP)/integration.json || status=1; \
+	$(PY) -m pytest -q -p no:logging --junitxml=$(STAMP)/python.xml tests || status=1; \
 	NODE_OPTIONS=--expose-gc npx jest --selectProjects reliability --json --outputFile=$(STAMP)/reliability.json || status=1; \
 	npx jest --selectProjects security --json --outputFile=$(STAMP)/security.json || status=1; \
 	(cd ui-tests && CI=1 npx playwright test) || status=1; \
 	(cd ui-tests && CI=1 QBRAID_LAB_BASE_URL=/user/test/ npx playwright test tests/qbraidrc.spec.ts) || status=1; \
 	$(PY) scripts/test_summary.py unit:jest:$(STAMP)/unit.json \
 	  integration:jest:$(STAMP)/integration.json \
+	  python:pytest:$(STAMP)/python.xml \
 	  reliability:jest:$(STAMP)/reliability.json \
 	  security:jest:$(STAMP)/security.json \
 	  browser:playwright:ui-tests/test-results/results.json \
@@ -61,6 +64,7 @@ build: install
 	$(PY) -m pip install --quiet --no-build-isolation --no-deps --force-reinstall .
 	$(MAKE) --no-print-directory consumer
 	jupyter labextension list 2>&1 | grep -q 'jupyterlab-qbraid-session.*enabled.*OK'
+	jupyter server extension list 2>&1 | grep -q 'jupyterlab_qbraid_session.*enabled'
 	jupyter labextension list 2>&1 | grep -q 'jupyterlab-qbraid-consumer-example.*enabled.*OK'
 
 CONSUMER := examples/consumer
@@ -104,6 +108,10 @@ unit: install
 
 integration: install
 	npx jest --selectProjects integration
+
+python: install
+	$(PY) -m pip install --quiet --no-build-isolation --no-deps --force-reinstall .
+	$(PY) -m pytest -q tests
 
 ui: build
 	cd ui-tests && npx playwright test

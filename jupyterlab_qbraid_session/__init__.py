@@ -1,4 +1,8 @@
-"""JupyterLab extension: one authenticated qBraid API session for every plugin."""
+"""JupyterLab extension: one authenticated qBraid API session for every plugin.
+
+The Python half is a Jupyter server extension: a same-origin proxy to the qBraid
+APIs and an endpoint for ``~/.qbraid/qbraidrc`` (see ``handlers.py``).
+"""
 
 try:
     from ._version import __version__
@@ -11,3 +15,15 @@ except ImportError:  # pragma: no cover - only in a source checkout that was nev
 
 def _jupyter_labextension_paths():
     return [{"src": "labextension", "dest": "jupyterlab-qbraid-session"}]
+
+
+def _jupyter_server_extension_points():
+    return [{"module": "jupyterlab_qbraid_session"}]
+
+
+def _load_jupyter_server_extension(server_app):
+    """Register the routes under ``<base_url>qbraid-session/``."""
+    from .handlers import setup_handlers
+
+    setup_handlers(server_app)
+    server_app.log.info("jupyterlab_qbraid_session: qBraid proxy and qbraidrc endpoint enabled")

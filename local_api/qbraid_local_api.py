@@ -172,6 +172,8 @@ class Handler(BaseHTTPRequestHandler):
                 "query": url.query,
                 "headers": {k.lower(): v for k, v in self.headers.items()},
                 "time": time.time(),
+                # Tells connections apart: a pooled client reuses one port.
+                "client_port": self.client_address[1],
             }
         )
         if url.path.startswith("/_control/"):
@@ -332,6 +334,9 @@ class Handler(BaseHTTPRequestHandler):
             if query.get("as", ["json"])[0] == "text":
                 return self._send(200, raw=("not json: " + " ".join(got)).encode())
             return self._send(400, {"error": {"message": "bad request for " + " ".join(got), "code": "leak"}})
+        if path == "/api/cookie":
+            # An API that sets a cookie: a proxy must not pass it to the lab's origin.
+            return self._send(200, {"ok": True}, headers={"Set-Cookie": "session=upstream-secret; Path=/"})
         if path == "/api/empty":
             return self._send(204)
         if path == "/api/text":

@@ -1,12 +1,14 @@
 """Print one `N passed, N failed` line per test suite and one for all of them.
 
-Reads the JSON reports that `make test` asks jest and Playwright to write.
+Reads the reports that `make test` asks jest and Playwright (JSON) and pytest
+(JUnit XML) to write.
 A missing report counts as a failed suite: a runner that crashed before
 writing it must not look like a green run.
 """
 
 import json
 import sys
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 
@@ -20,7 +22,18 @@ def playwright_counts(path: Path):
     return stats["expected"], stats["unexpected"] + stats.get("flaky", 0)
 
 
-READERS = {"jest": jest_counts, "playwright": playwright_counts}
+def pytest_counts(path: Path):
+    root = ElementTree.parse(path).getroot()
+    suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
+    tests = sum(int(s.get("tests", 0)) for s in suites)
+    failed = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+    skipped = sum(int(s.get("skipped", 0)) for s in suites)
+    if tests == 0:
+        raise ValueError("pytest ran no test")
+    return tests - failed - skipped, failed
+
+
+READERS = {"jest": jest_counts, "playwright": playwright_counts, "pytest": pytest_counts}
 
 
 def main(argv):

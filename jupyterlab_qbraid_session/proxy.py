@@ -1,0 +1,162 @@
+"""Forward the lab's requests to the qBraid API: same origin for the browser, pooled upstream.
+
+Only the qBraid credential headers of either dialect and a few content headers go up;
+nothing of the Jupyter server's (its token, cookies, XSRF value) does, and no cookie
+comes down. Redirects are followed here, only within the allowed origins, and
+credentials are dropped as soon as one leaves the first origin. A failure before an
+answer is told apart for the browser's retry policy: ``X-Qbraid-Proxy-Error: connect``
+(nothing reached the API) or ``read`` (the request may have reached it).
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+from typing import Optional
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from .config import QbraidProxy
+from .origins import AllowList, RefusedURL
+
+#: Headers that carry a qBraid credential in either dialect (src/fields.ts lists the same).
+CREDENTIAL_HEADERS = ("email", "api-key", "refresh-token", "id-token", "x-api-key", "x-access-token")
+#: Every header sent upstream; anything else the browser sent stays here.
+FORWARDED_HEADERS = (*CREDENTIAL_HEADERS, "content-type", "accept", "x-domain")
+#: Headers of the API's answer passed down; never Set-Cookie.
+RETURNED_HEADERS = ("content-type", "retry-after")
+ERROR_HEADER = "X-Qbraid-Proxy-Error"
+
+_REDIRECTS = {301, 302, 303, 307, 308}
+_CONNECT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError, httpx.UnsupportedProtocol)
+
+
+class ProxyFailure(Exception):
+    """No usable answer came from the API; ``kind`` is ``connect`` or ``read``."""
+
+    def __init__(self, kind: str, code: str, message: str, status: int = 502) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.code = code
+        self.status = status
+
+
+def ssl_context(config: QbraidProxy) -> ssl.SSLContext:
+    """The default trust store plus a company CA: the trait, else REQUESTS_CA_BUNDLE, else SSL_CERT_FILE."""
+    import certifi
+
+    context = ssl.create_default_context(cafile=certifi.where())
+    extra = config.ca_bundle or os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("SSL_CERT_FILE")
+    if extra:
+        context.load_verify_locations(cafile=extra)
+    return context
+
+
+class Upstream:
+    """The pooled HTTP client to the APIs, and the rules of what may be forwarded."""
+
+    def __init__(self, config: QbraidProxy, log=None) -> None:
+        self.config = config
+        self.allow = AllowList(list(config.allowed_origins), log)
+        self._client: Optional[httpx.AsyncClient] = None
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        # Made on first use, on the server's event loop; keeps connections alive between requests.
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                verify=ssl_context(self.config),
+                trust_env=True,
+                follow_redirects=False,
+                timeout=httpx.Timeout(self.config.timeout, connect=self.config.connect_timeout),
+                limits=httpx.Limits(
+                    max_connections=self.config.max_connections,
+                    max_keepalive_connections=self.config.max_connections,
+                ),
+            )
+        return self._client
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def forward(
+        self, method: str, url: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Send one request, following redirects within the allowed origins."""
+        first = self.allow.check(url)
+        outgoing = {name: value for name, value in headers.items() if name.lower() in FORWARDED_HEADERS}
+        for _hop in range(self.config.max_redirects + 1):
+            status, answer_headers, content = await self._send(method, url, outgoing, body)
+            location = answer_headers.get("location")
+            if status not in _REDIRECTS or not location:
+                returned = {k: v for k, v in answer_headers.items() if k in RETURNED_HEADERS}
+                return status, returned, content
+            target = urljoin(url, location)
+            try:
+                origin = self.allow.check(target)
+            except RefusedURL as err:
+                raise ProxyFailure(
+                    "read",
+                    "redirect_refused",
+                    f"The API answered with a redirect that this server does not follow ({err}); nothing was sent there.",
+                ) from None
+            if origin != first:
+                outgoing = {k: v for k, v in outgoing.items() if k.lower() not in CREDENTIAL_HEADERS}
+            if status == 303 and method != "HEAD" or status in (301, 302) and method == "POST":
+                method, body = "GET", b""
+                outgoing = {k: v for k, v in outgoing.items() if k.lower() != "content-type"}
+            url = target
+        raise ProxyFailure("read", "too_many_redirects", f"More than {self.config.max_redirects} redirects.")
+
+    async def _send(
+        self, method: str, url: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        request = self.client.build_request(method, url, headers=headers, content=body or None)
+        host = urlsplit(url).netloc
+        try:
+            response = await self.client.send(request, stream=True)
+        except _CONNECT_ERRORS as err:
+            raise ProxyFailure("connect", "upstream_connect", _describe_connect(err, host)) from None
+        except httpx.TimeoutException:
+            raise ProxyFailure("read", "upstream_timeout", f"{host} did not answer in time.", 504) from None
+        except httpx.HTTPError as err:
+            raise ProxyFailure("read", "upstream_read", f"The connection to {host} failed: {type(err).__name__}.") from None
+        try:
+            chunks = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self.config.max_response_bytes:
+                    raise ProxyFailure(
+                        "read",
+                        "response_too_large",
+                        f"The answer of {host} is larger than {self.config.max_response_bytes} bytes; it was cut off.",
+                    )
+                chunks.append(chunk)
+        except httpx.TimeoutException:
+            raise ProxyFailure("read", "upstream_timeout", f"{host} stopped answering.", 504) from None
+        except httpx.HTTPError as err:
+            raise ProxyFailure("read", "upstream_read", f"The answer of {host} broke off: {type(err).__name__}.") from None
+        finally:
+            await response.aclose()
+        answer_headers = {name.lower(): value for name, value in response.headers.items()}
+        # httpx decoded the body (the cap counted decoded bytes): its encoding no longer applies.
+        answer_headers.pop("content-encoding", None)
+        return response.status_code, answer_headers, b"".join(chunks)
+
+
+def _describe_connect(err: Exception, host: str) -> str:
+    text = str(err)
+    if isinstance(err, httpx.ProxyError) or "407" in text:
+        if "407" in text:
+            return "The HTTP proxy asked for credentials (407): put them in the proxy URL of HTTPS_PROXY."
+        return "The HTTP proxy refused the connection: check HTTPS_PROXY and NO_PROXY."
+    if "CERTIFICATE_VERIFY_FAILED" in text or isinstance(getattr(err, "__cause__", None), ssl.SSLCertVerificationError):
+        return (
+            f"The certificate of {host} is not trusted: set REQUESTS_CA_BUNDLE or c.QbraidProxy.ca_bundle "
+            "to your company's CA bundle."
+        )
+    return f"Could not connect to {host}."
