@@ -60,14 +60,17 @@ class ProxyHandler(_Base):
         url = self.get_query_argument("url", "")
         config = self.upstream.config
         body = self.request.body or b""
+        refused = {ERROR_HEADER: "refused"}
         if len(body) > config.max_request_bytes:
-            return self.error(413, "request_too_large", f"Request bodies are limited to {config.max_request_bytes} bytes.")
+            return self.error(
+                413, "request_too_large", f"Request bodies are limited to {config.max_request_bytes} bytes.", refused
+            )
         try:
             status, headers, content = await self.upstream.forward(
                 self.request.method, url, dict(self.request.headers), body
             )
         except RefusedURL as err:
-            return self.error(403, "origin_refused", f"Not forwarded: {err}.")
+            return self.error(403, "origin_refused", f"Not forwarded: {err}.", refused)
         except ProxyFailure as failure:
             return self.error(failure.status, failure.code, str(failure), {ERROR_HEADER: failure.kind})
         self.set_status(status)

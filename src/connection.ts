@@ -257,7 +257,15 @@ export class ConnectionStatus {
     }
   }
 
-  private _onSessionChanged(): void {
+  private _onSessionChanged(
+    _: IQbraidSession,
+    args: IQbraidSession.IChangedArgs
+  ): void {
+    if (args.changed.every(name => name === 'connection')) {
+      // Only the route changed: show it, the credentials stand as they were.
+      this._changed.emit();
+      return;
+    }
     if (!this.hasCredentials) {
       this._identity = null;
       this._set('signed-out');

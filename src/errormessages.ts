@@ -50,6 +50,14 @@ export function describeError(
         String(error.attempts)
       );
     }
+    if (error.via === 'server') {
+      return trans.__(
+        'The Jupyter server could not reach the qBraid API at %1 (%2 attempts): %3',
+        api,
+        String(error.attempts),
+        error.message.replace(/^.*?\): /, '')
+      );
+    }
     return trans.__(
       "The qBraid API at %1 did not answer the browser (%2 attempts). It may be down or unreachable, or it did not answer the browser's CORS preflight for requests from this page (%3): check the base URL, or ask its administrators to allow this origin.",
       api,

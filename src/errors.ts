@@ -67,14 +67,17 @@ export class QbraidNetworkError extends QbraidApiError {
   constructor(
     message: string,
     kind: QbraidNetworkError.Kind,
-    options: IQbraidErrorOptions = {}
+    options: IQbraidErrorOptions & { via?: 'server' | 'direct' } = {}
   ) {
     super(message, { code: kind, ...options });
     this.kind = kind;
+    this.via = options.via ?? 'direct';
   }
 
   /** `connect`: nothing was sent; `read`: it may have reached the server; `timeout`. */
   readonly kind: QbraidNetworkError.Kind;
+  /** Whether the request went through the Jupyter server's proxy or from the browser. */
+  readonly via: 'server' | 'direct';
 }
 
 /**

@@ -10,7 +10,9 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { IFormRendererRegistry } from '@jupyterlab/ui-components';
 import { PromiseDelegate } from '@lumino/coreutils';
 import { addCommands, CommandIDs } from './commands';
+import { ConnectionMode, ConnectionRouter } from './connectionrouter';
 import { ConnectionStatus } from './connection';
+import { fetchServerInfo } from './serverhalf';
 import { QbraidSession } from './session';
 import { timedActivate } from './timing';
 import { CREDENTIAL_FIELDS } from './fields';
@@ -58,8 +60,19 @@ const sessionPlugin: JupyterFrontEndPlugin<IQbraidSession> = {
     ): IQbraidSession => {
       const trans = (translator ?? nullTranslator).load(DOMAIN);
       const settingsApplied = new PromiseDelegate<void>();
-      const session = new QbraidSession({ ready: settingsApplied.promise });
+      // Through the Jupyter server's proxy when it is there; the server is
+      // asked after restore, or at the first request if one comes earlier.
+      const router = new ConnectionRouter({
+        serverSettings: app.serviceManager.serverSettings
+      });
+      const session = new QbraidSession({
+        ready: settingsApplied.promise,
+        transport: router
+      });
+      void app.restored.then(() => router.start());
       const apply = (settings: ISettingRegistry.ISettings) => {
+        router.mode =
+          (settings.composite['connection'] as ConnectionMode) ?? 'auto';
         try {
           session.update(
             sessionUpdateFromSettings(settings.composite as IQbraidSettings)
@@ -111,9 +124,12 @@ const syncPlugin: JupyterFrontEndPlugin<IQbraidCredentialsSync> = {
       const trans = (translator ?? nullTranslator).load(DOMAIN);
       // A `false` page option reads as '' (PageConfig drops falsy values): unknown.
       const allowHidden = String(PageConfig.getOption('allow_hidden_files'));
+      const serverSettings = app.serviceManager.serverSettings;
       const manager = new QbraidrcSyncManager({
         session,
         contents: app.serviceManager.contents,
+        serverSettings,
+        serverInfo: () => fetchServerInfo(serverSettings),
         serverRoot: PageConfig.getOption('serverRoot'),
         allowHidden: allowHidden.toLowerCase() === 'true' ? true : null,
         resolveConflict: askWhichWins(trans)

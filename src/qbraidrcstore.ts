@@ -63,11 +63,27 @@ export interface IQbraidrcStoreOptions {
 }
 
 /**
- * `~/.qbraid/qbraidrc` on the Jupyter server, read and written through the
- * contents API. Reads keep a snapshot (what `get` answers, as the session's
- * config store); writes check first that the file is still the version read,
- * so an edit made meanwhile (e.g. `qbraid configure` in a terminal) is never
- * overwritten. Every server refusal becomes a `ConfigError` saying what to do.
+ * Where the file's bytes are: the contents API, or the server half's endpoint.
+ */
+export interface IQbraidrcBackend {
+  /** The file's path as people see it. */
+  readonly path: string;
+  /** Whether `write` is conditional on the server (a 412), so no read-back is needed. */
+  readonly conditional: boolean;
+  /** The file now (not existing is a snapshot too). */
+  read(): Promise<IQbraidrcSnapshot>;
+  /** The file's version now, `null` when it does not exist. */
+  stamp(): Promise<IQbraidrcStamp | null>;
+  /** Write `text` if the file is still `expected`; else `QbraidrcConflictError`. */
+  write(text: string, expected: IQbraidrcSnapshot): Promise<IQbraidrcSnapshot>;
+}
+
+/**
+ * `~/.qbraid/qbraidrc` on the Jupyter server: through the server half's
+ * endpoint when it is there, else through the contents API. Reads keep a
+ * snapshot (what `get` answers, as the session's config store); writes are
+ * made only if the file is still the version read, so an edit made meanwhile
+ * (e.g. `qbraid configure` in a terminal) is never overwritten.
  */
 export class QbraidrcStore implements IQbraidConfigStore {
   /**
@@ -124,127 +140,68 @@ export class QbraidrcStore implements IQbraidConfigStore {
   }
 
   /**
-   * Create a store.
+   * Create a store on `options.backend`, else on the contents API.
    */
-  constructor(options: IQbraidrcStoreOptions) {
-    this._contents = options.contents;
-    this.path = options.path ?? QBRAIDRC_PATH;
-    this._allowHidden = options.allowHidden ?? null;
+  constructor(options: IQbraidrcStoreOptions | { backend: IQbraidrcBackend }) {
+    this._backend =
+      'backend' in options
+        ? options.backend
+        : new ContentsQbraidrcBackend(options);
+    this.path = this._backend.path;
   }
 
-  /** The file's path relative to the server root. */
+  /** The file's path as people see it. */
   readonly path: string;
+
+  /** Whether writes are conditional on the server (no read-back needed). */
+  get conditional(): boolean {
+    return this._backend.conditional;
+  }
 
   /** Emitted when a read or write changed the snapshot's text. */
   get changed(): ISignal<this, void> {
     return this._changed;
   }
 
-  /** The file as last read or written, or `null` before the first read. */
+  /** The last version read or written. */
   get snapshot(): IQbraidrcSnapshot | null {
     return this._snapshot;
   }
 
-  /** The parsed snapshot, or `null` before the first read. */
+  /** The parsed file of the last snapshot. */
   get file(): QbraidrcFile | null {
     return this._file;
   }
 
-  /** A `[default]` value of the snapshot (the session's config fallback). */
+  /** A key of `[default]` in the last snapshot (the config store's read). */
   get(name: QbraidConfigKey): string | null {
     return this._file?.get(name) ?? null;
   }
 
-  /**
-   * Read the file (a missing file reads as empty). Throws `ConfigError` for a
-   * file configparser would refuse, or a server refusal.
-   */
+  /** Read the file; a missing file is an empty snapshot. */
   async read(): Promise<IQbraidrcSnapshot> {
-    this._checkHidden();
-    let snapshot: IQbraidrcSnapshot;
-    try {
-      const model = await this._contents.get(this.path, {
-        type: 'file',
-        format: 'text',
-        content: true,
-        hash: true
-      });
-      snapshot = {
-        exists: true,
-        text: typeof model.content === 'string' ? model.content : '',
-        lastModified: model.last_modified ?? null,
-        hash: model.hash ?? null
-      };
-    } catch (error) {
-      if (Private.status(error) !== 404) {
-        throw this._explain(error, 'read');
-      }
-      snapshot = { exists: false, text: '', lastModified: null, hash: null };
-    }
+    const snapshot = await this._backend.read();
     this._accept(snapshot, QbraidrcFile.parse(snapshot.text));
     return snapshot;
   }
 
-  /**
-   * The stamp of the file on the server now, without its content; `null`
-   * when it does not exist.
-   */
-  async stamp(): Promise<IQbraidrcStamp | null> {
-    this._checkHidden();
-    try {
-      const model = await this._contents.get(this.path, {
-        type: 'file',
-        content: false,
-        hash: true
-      });
-      return {
-        lastModified: model.last_modified ?? null,
-        hash: model.hash ?? null
-      };
-    } catch (error) {
-      if (Private.status(error) === 404) {
-        return null;
-      }
-      throw this._explain(error, 'read');
-    }
+  /** The file's version now, `null` when it does not exist. */
+  stamp(): Promise<IQbraidrcStamp | null> {
+    return this._backend.stamp();
   }
 
   /**
-   * Write `file` if the server still has the version `expected` (a snapshot
-   * from `read`); throws `QbraidrcConflictError` (writing nothing) otherwise.
+   * Write `file` if the file is still `expected`; rejects with
+   * `QbraidrcConflictError` (nothing written) when it changed.
    */
   async write(
     file: QbraidrcFile,
     expected: IQbraidrcSnapshot
   ): Promise<IQbraidrcSnapshot> {
-    const now = await this.stamp();
-    if (!isSameVersion(now, expected)) {
-      throw new QbraidrcConflictError(
-        `${this.path} changed on the server since it was read; nothing was written.`,
-        { code: 'qbraidrc_conflict' }
-      );
-    }
     const text = file.toString();
-    try {
-      if (!expected.exists) {
-        await this._ensureFolder();
-      }
-      const model = await this._contents.save(this.path, {
-        type: 'file',
-        format: 'text',
-        content: text
-      });
-      const snapshot: IQbraidrcSnapshot = {
-        exists: true,
-        text,
-        lastModified: model.last_modified ?? null,
-        hash: model.hash ?? null
-      };
-      this._accept(snapshot, QbraidrcFile.parse(text));
-      return snapshot;
-    } catch (error) {
-      throw this._explain(error, 'write');
-    }
+    const snapshot = await this._backend.write(text, expected);
+    this._accept(snapshot, QbraidrcFile.parse(text));
+    return snapshot;
   }
 
   /**
@@ -277,6 +234,116 @@ export class QbraidrcStore implements IQbraidConfigStore {
     this._file = file;
     if (changed) {
       this._changed.emit();
+    }
+  }
+
+  private readonly _backend: IQbraidrcBackend;
+  private readonly _changed = new Signal<this, void>(this);
+  private _snapshot: IQbraidrcSnapshot | null = null;
+  private _file: QbraidrcFile | null = null;
+}
+
+/**
+ * The file through the Jupyter contents API: paths relative to the server
+ * root, hidden folders only with `allow_hidden`, no conditional write (a
+ * version check just before the write, and the sync reads back).
+ */
+export class ContentsQbraidrcBackend implements IQbraidrcBackend {
+  /**
+   * Create a backend.
+   */
+  constructor(options: IQbraidrcStoreOptions) {
+    this._contents = options.contents;
+    this.path = options.path ?? QBRAIDRC_PATH;
+    this._allowHidden = options.allowHidden ?? null;
+  }
+
+  /** The file's path relative to the server root. */
+  readonly path: string;
+
+  /** The contents API has no conditional write. */
+  readonly conditional = false;
+
+  /** Read the file; a missing file is an empty snapshot. */
+  async read(): Promise<IQbraidrcSnapshot> {
+    this._checkHidden();
+    let snapshot: IQbraidrcSnapshot;
+    try {
+      const model = await this._contents.get(this.path, {
+        type: 'file',
+        format: 'text',
+        content: true,
+        hash: true
+      });
+      snapshot = {
+        exists: true,
+        text: typeof model.content === 'string' ? model.content : '',
+        lastModified: model.last_modified ?? null,
+        hash: model.hash ?? null
+      };
+    } catch (error) {
+      if (Private.status(error) !== 404) {
+        throw this._explain(error, 'read');
+      }
+      snapshot = { exists: false, text: '', lastModified: null, hash: null };
+    }
+    return snapshot;
+  }
+
+  /**
+   * The stamp of the file on the server now, without its content; `null`
+   * when it does not exist.
+   */
+  async stamp(): Promise<IQbraidrcStamp | null> {
+    this._checkHidden();
+    try {
+      const model = await this._contents.get(this.path, {
+        type: 'file',
+        content: false,
+        hash: true
+      });
+      return {
+        lastModified: model.last_modified ?? null,
+        hash: model.hash ?? null
+      };
+    } catch (error) {
+      if (Private.status(error) === 404) {
+        return null;
+      }
+      throw this._explain(error, 'read');
+    }
+  }
+
+  /** Check the version, then save. */
+  async write(
+    text: string,
+    expected: IQbraidrcSnapshot
+  ): Promise<IQbraidrcSnapshot> {
+    const now = await this.stamp();
+    if (!isSameVersion(now, expected)) {
+      throw new QbraidrcConflictError(
+        `${this.path} changed on the server since it was read; nothing was written.`,
+        { code: 'qbraidrc_conflict' }
+      );
+    }
+    try {
+      if (!expected.exists) {
+        await this._ensureFolder();
+      }
+      const model = await this._contents.save(this.path, {
+        type: 'file',
+        format: 'text',
+        content: text
+      });
+      const snapshot: IQbraidrcSnapshot = {
+        exists: true,
+        text,
+        lastModified: model.last_modified ?? null,
+        hash: model.hash ?? null
+      };
+      return snapshot;
+    } catch (error) {
+      throw this._explain(error, 'write');
     }
   }
 
@@ -335,9 +402,6 @@ export class QbraidrcStore implements IQbraidConfigStore {
 
   private readonly _contents: Contents.IManager;
   private readonly _allowHidden: boolean | null;
-  private readonly _changed = new Signal<this, void>(this);
-  private _snapshot: IQbraidrcSnapshot | null = null;
-  private _file: QbraidrcFile | null = null;
 }
 
 namespace Private {

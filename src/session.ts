@@ -21,9 +21,10 @@ import {
   fieldOf
 } from './fields';
 import { AttemptFailure, RetryPolicy } from './retry';
-import { QbraidTransport, TransportError } from './transport';
+import { IQbraidTransport, QbraidTransport, TransportError } from './transport';
 import type {
   IQbraidConfigStore,
+  IQbraidConnection,
   IQbraidCredentials,
   IQbraidIdentity,
   IQbraidRequestInit,
@@ -50,6 +51,8 @@ export interface IQbraidSessionOptions
   env?: Record<string, string | undefined>;
   /** The fetch used for requests; the global one by default. */
   fetch?: typeof fetch;
+  /** What sends requests; by default a direct `QbraidTransport` on `fetch`. */
+  transport?: IQbraidTransport;
   /** Waits between retries; resolves after `ms`, rejects when `signal` aborts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Milliseconds since the epoch (for HTTP-date `Retry-After`). */
@@ -93,6 +96,9 @@ export class QbraidSession implements IQbraidSession {
       options.env ??
       (typeof process !== 'undefined' && process.env ? process.env : {});
     this._transport = new QbraidTransport({ fetch: options.fetch });
+    if (options.transport) {
+      this.useTransport(options.transport);
+    }
     this._sleep = options.sleep ?? Private.sleep;
     this._now = options.now ?? Date.now;
     this._maxRetryAfter = options.maxRetryAfter;
@@ -362,6 +368,27 @@ export class QbraidSession implements IQbraidSession {
   }
 
   /**
+   * Send requests with `transport` from now on (the plugin that owns the
+   * session chooses between the server's proxy and a direct fetch).
+   */
+  useTransport(transport: IQbraidTransport): void {
+    this._transport.changed?.disconnect(this._onRouteChanged, this);
+    this._transport = transport;
+    transport.changed?.connect(this._onRouteChanged, this);
+    this._onRouteChanged();
+  }
+
+  /** How requests to the base URL go. */
+  get connection(): IQbraidConnection {
+    return (
+      this._transport.route?.(this._state.baseUrl) ?? {
+        via: 'direct',
+        reason: null
+      }
+    );
+  }
+
+  /**
    * Reconfigure the session live. Throws `ConfigError` (changing nothing)
    * for an unusable value; emits `changed` when something changed.
    */
@@ -482,16 +509,21 @@ export class QbraidSession implements IQbraidSession {
         };
       }
       const kind = error instanceof TransportError ? error.kind : 'read';
+      const via = error instanceof TransportError ? error.via : 'direct';
       const detail = error instanceof Error ? error.message : String(error);
+      const cors =
+        via === 'direct'
+          ? ' In a browser this is also what a refused CORS preflight looks like: the API must allow ' +
+            "this page's origin and the credential headers."
+          : '';
       return {
         ok: false,
         failure: { kind },
         error: new QbraidNetworkError(
           `Could not ${kind === 'connect' ? 'connect to' : 'get an answer from'} the qBraid API at ${origin()} ` +
-            `(${attempt} attempt${attempt > 1 ? 's' : ''}): ${detail}. In a browser this is also what a refused ` +
-            "CORS preflight looks like: the API must allow this page's origin and the credential headers.",
+            `${via === 'server' ? 'through the Jupyter server ' : ''}(${attempt} attempt${attempt > 1 ? 's' : ''}): ${detail}.${cors}`,
           kind,
-          { attempts: attempt, cause: error, secrets }
+          { attempts: attempt, cause: error, secrets, via }
         )
       };
     } finally {
@@ -676,6 +708,10 @@ export class QbraidSession implements IQbraidSession {
     }
   }
 
+  private _onRouteChanged(): void {
+    this._changed.emit({ changed: ['connection'] });
+  }
+
   private _onConfigChanged(): void {
     this._refresh();
   }
@@ -694,7 +730,7 @@ export class QbraidSession implements IQbraidSession {
 
   private _config: IQbraidConfigStore | null;
   private readonly _env: Record<string, string | undefined>;
-  private readonly _transport: QbraidTransport;
+  private _transport: IQbraidTransport;
   private readonly _sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly _now: () => number;
   private readonly _maxRetryAfter: number | undefined;

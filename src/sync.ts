@@ -273,7 +273,14 @@ export class CredentialsSync {
     let insist = false;
     for (let round = 1; ; round++) {
       let baseline = this._baseline ?? (await this._store.read());
-      const now = await this._store.stamp();
+      // A conditional store checks the version in the write itself (412);
+      // a change found that way is merged in the next round.
+      const now =
+        this._store.conditional && round === 1
+          ? baseline.exists
+            ? baseline
+            : null
+          : await this._store.stamp();
       if (!isSameVersion(now, baseline)) {
         // Edited outside this tab since we read it: merge, or ask.
         const { snapshot, fresh, external } = await this._reread(baseline);
@@ -312,6 +319,9 @@ export class CredentialsSync {
           continue;
         }
         throw error;
+      }
+      if (this._store.conditional) {
+        break;
       }
       // The contents API has no conditional write: another writer may have
       // landed between our check and our write. Read back to be sure.

@@ -1,9 +1,11 @@
-import type { Contents } from '@jupyterlab/services';
+import type { Contents, ServerConnection } from '@jupyterlab/services';
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 import { ConfigError } from './errors';
+import { ServerQbraidrcBackend } from './qbraidrcserver';
 import { QbraidrcStore } from './qbraidrcstore';
+import type { IServerInfo } from './serverhalf';
 import { CREDENTIAL_FIELDS, SIGNED_OUT } from './fields';
 import {
   CredentialsSync,
@@ -65,8 +67,12 @@ export class RegistrySettings implements ISyncedSettings {
 export interface IQbraidrcSyncManagerOptions {
   /** The session whose config fallback is the qbraidrc store. */
   session: IQbraidSession;
-  /** The Jupyter contents service. */
+  /** The Jupyter contents service (when the server half is not there). */
   contents: Contents.IManager;
+  /** The Jupyter server's settings, for the server half's qbraidrc endpoint. */
+  serverSettings?: ServerConnection.ISettings;
+  /** What the server says of its server half (`null`: not there). */
+  serverInfo?: () => Promise<IServerInfo | null>;
   /** `PageConfig`'s `serverRoot` (`~` when the root is the home directory). */
   serverRoot: string;
   /** `PageConfig`'s `allow_hidden_files`, when known. */
@@ -170,12 +176,7 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
     }
     let store: QbraidrcStore;
     try {
-      const { contents, serverRoot, allowHidden } = this._options;
-      store = new QbraidrcStore({
-        contents,
-        path: await QbraidrcStore.locate(contents, serverRoot, override),
-        allowHidden
-      });
+      store = await this._makeStore(override);
     } catch (error) {
       session.setConfigStore(null);
       this._setStatus({
@@ -197,6 +198,27 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
     sync.statusChanged.connect((_, status) => this._setStatus(status));
     this._sync = sync;
     await sync.start();
+  }
+
+  /**
+   * The server half's endpoint when it is there (any root, hidden files or
+   * not, conditional writes), else the contents API; a `qbraidrc path`
+   * setting asks for the contents API.
+   */
+  private async _makeStore(override: string): Promise<QbraidrcStore> {
+    const { contents, serverRoot, allowHidden, serverSettings, serverInfo } =
+      this._options;
+    const info = override.trim() ? null : await serverInfo?.();
+    if (info?.features.qbraidrc && serverSettings) {
+      return new QbraidrcStore({
+        backend: new ServerQbraidrcBackend(serverSettings, info.qbraidrc_path)
+      });
+    }
+    return new QbraidrcStore({
+      contents,
+      path: await QbraidrcStore.locate(contents, serverRoot, override),
+      allowHidden
+    });
   }
 
   private _setStatus(status: Partial<IQbraidSyncStatus>): void {

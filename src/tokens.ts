@@ -64,6 +64,19 @@ export type QbraidRetryUpdate = {
 };
 
 /**
+ * How the session's requests reach the API.
+ */
+export interface IQbraidConnection {
+  /**
+   * `server`: through the Jupyter server's same-origin proxy; `direct`: from
+   * the browser; `unknown`: not decided yet (or no route, with the reason).
+   */
+  via: 'server' | 'direct' | 'unknown';
+  /** Why requests do not go through the server, for people; `null` when nothing needs saying. */
+  reason: string | null;
+}
+
+/**
  * Options of one request.
  */
 export interface IQbraidRequestInit {
@@ -126,6 +139,8 @@ export interface IQbraidSession {
   readonly baseUrl: string;
   /** The dialect in use: `v1` (today's API) or `legacy`. */
   readonly apiVersion: ApiVersion;
+  /** How requests reach the API (through the Jupyter server, or direct). */
+  readonly connection: IQbraidConnection;
   /** The credential headers sent with every request (a copy). */
   readonly headers: Readonly<Record<string, string>>;
   /** Resolves once the initial configuration (e.g. user settings) is applied. */
@@ -218,7 +233,7 @@ export namespace IQbraidSession {
   export interface IChangedArgs {
     /** The names of the properties whose value changed. */
     readonly changed: ReadonlyArray<
-      CredentialProperty | 'baseUrl' | 'apiVersion'
+      CredentialProperty | 'baseUrl' | 'apiVersion' | 'connection'
     >;
   }
 }

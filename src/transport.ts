@@ -1,5 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
+import type { ISignal } from '@lumino/signaling';
 import { QbraidApiError } from './errors';
+import type { IQbraidConnection } from './tokens';
 import { CREDENTIAL_HEADERS } from './fields';
 
 /**
@@ -14,6 +16,19 @@ export interface ITransportRequest {
 }
 
 /**
+ * What sends the session's requests: directly to the API (`QbraidTransport`),
+ * or through the Jupyter server's proxy (`ProxyTransport`). Resolves with the
+ * API's answer; rejects with `TransportError` when no answer arrived.
+ */
+export interface IQbraidTransport {
+  send(request: ITransportRequest): Promise<Response>;
+  /** How requests to `url` go, when the transport chooses (a router). */
+  route?(url: string): IQbraidConnection;
+  /** Emitted when `route` may answer otherwise. */
+  readonly changed?: ISignal<unknown, void>;
+}
+
+/**
  * How a request failed before any answer arrived.
  */
 export class TransportError extends Error {
@@ -23,11 +38,15 @@ export class TransportError extends Error {
   constructor(
     message: string,
     readonly kind: 'connect' | 'read',
-    options?: { cause?: unknown }
+    options?: { cause?: unknown; via?: 'server' | 'direct' }
   ) {
     super(message, options);
     this.name = 'TransportError';
+    this.via = options?.via ?? 'direct';
   }
+
+  /** Whether it went through the Jupyter server's proxy or from the browser. */
+  readonly via: 'server' | 'direct';
 }
 
 /**
@@ -54,7 +73,7 @@ export interface IQbraidTransportOptions {
  *   A browser hides the target of a redirect (`opaqueredirect`): that answer is
  *   an error instead of a blind follow.
  */
-export class QbraidTransport {
+export class QbraidTransport implements IQbraidTransport {
   /**
    * Create a transport.
    */

@@ -125,6 +125,7 @@ async def test_refuses_every_escape_from_the_allow_list(jp_fetch, local_api, url
     response = await proxy(jp_fetch, target, headers={"X-API-Key": "demo-api-key"})
     assert response.code == 403
     assert json.loads(response.body)["error"]["code"] == "origin_refused"
+    assert response.headers[ERROR_HEADER] == "refused"
     assert local_api.requests() == []
 
 

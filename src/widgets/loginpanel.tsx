@@ -182,12 +182,36 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
 
 function ApiInUse({ status, trans }: IViewProps): JSX.Element {
   return (
-    <p className="jp-qbraid-LoginPanel-api">
-      {trans.__(
-        'API: %1 (%2)',
-        DIALECTS[status.session.apiVersion].title,
-        status.session.baseUrl
-      )}
+    <>
+      <p className="jp-qbraid-LoginPanel-api">
+        {trans.__(
+          'API: %1 (%2)',
+          DIALECTS[status.session.apiVersion].title,
+          status.session.baseUrl
+        )}
+      </p>
+      <ConnectionInUse status={status} trans={trans} />
+    </>
+  );
+}
+
+function connectionText(status: ConnectionStatus, trans: TranslationBundle) {
+  switch (status.session.connection.via) {
+    case 'server':
+      return trans.__('through the Jupyter server');
+    case 'direct':
+      return trans.__('directly from the browser');
+    default:
+      return trans.__('not decided yet');
+  }
+}
+
+function ConnectionInUse({ status, trans }: IViewProps): JSX.Element {
+  const { reason } = status.session.connection;
+  return (
+    <p className="jp-qbraid-LoginPanel-api jp-qbraid-LoginPanel-connection">
+      {trans.__('Connection: %1', connectionText(status, trans))}
+      {reason ? ` ${reason}` : ''}
     </p>
   );
 }
@@ -225,6 +249,13 @@ function SignedIn({ status, trans }: IViewProps): JSX.Element {
         <dt>{trans.__('API')}</dt>
         <dd>
           {DIALECTS[status.session.apiVersion].title}: {status.session.baseUrl}
+        </dd>
+        <dt>{trans.__('Connection')}</dt>
+        <dd className="jp-qbraid-LoginPanel-connection">
+          {connectionText(status, trans)}
+          {status.session.connection.reason
+            ? ` ${status.session.connection.reason}`
+            : ''}
         </dd>
         <dt>{trans.__('Last check')}</dt>
         <dd>{checked}</dd>

@@ -13,6 +13,10 @@ export interface IJupyterServerOptions {
   baseUrl?: string;
   /** `ContentsManager.allow_hidden` (default true). */
   allowHidden?: boolean;
+  /** Serve a folder inside the home instead of the home itself. */
+  rootSubdir?: string;
+  /** `c.QbraidProxy.allowed_origins` of the server half. */
+  allowedOrigins?: string[];
 }
 
 /**
@@ -27,12 +31,22 @@ export class JupyterServer {
     const port = await closedPort();
     const token = 'integration-test-token';
     const baseUrl = options.baseUrl ?? '/';
+    const root = path.join(home, options.rootSubdir ?? '');
+    fs.mkdirSync(root, { recursive: true });
+    // The server half's trait, in the server's own config file.
+    fs.mkdirSync(path.join(home, '.jupyter'));
+    fs.writeFileSync(
+      path.join(home, '.jupyter', 'jupyter_server_config.json'),
+      JSON.stringify({
+        QbraidProxy: { allowed_origins: options.allowedOrigins ?? [] }
+      })
+    );
     const args = [
       `--port=${port}`,
       '--ip=127.0.0.1',
       '--no-browser',
       '--allow-root',
-      `--ServerApp.root_dir=${home}`,
+      `--ServerApp.root_dir=${root}`,
       `--ServerApp.base_url=${baseUrl}`,
       `--IdentityProvider.token=${token}`,
       `--ContentsManager.allow_hidden=${options.allowHidden === false ? 'False' : 'True'}`
@@ -77,6 +91,15 @@ export class JupyterServer {
     readonly url: string,
     readonly token: string
   ) {}
+
+  /** Settings of a client of this server, as the lab's (token in a header). */
+  settings(fetchImpl?: typeof fetch): ServerConnection.ISettings {
+    return ServerConnection.makeSettings({
+      baseUrl: this.url,
+      token: this.token,
+      ...(fetchImpl ? { fetch: fetchImpl } : {})
+    });
+  }
 
   /** A contents service talking to this server, as the lab's would (`fetch` to inject faults). */
   contents(fetchImpl?: typeof fetch): ContentsManager {

@@ -1,0 +1,158 @@
+import type { ServerConnection } from '@jupyterlab/services';
+import { ISignal, Signal } from '@lumino/signaling';
+import { ConfigError } from './errors';
+import { ProxyTransport } from './proxytransport';
+import { fetchServerInfo, IServerInfo } from './serverhalf';
+import type { IQbraidConnection } from './tokens';
+import {
+  IQbraidTransport,
+  ITransportRequest,
+  QbraidTransport
+} from './transport';
+
+/**
+ * The `connection` setting: `auto` uses the Jupyter server's proxy when it is
+ * there and may reach the API, else a direct fetch; `server` and `direct`
+ * insist on one.
+ */
+export type ConnectionMode = 'auto' | 'server' | 'direct';
+
+/**
+ * How requests to one API go, and why (`unknown` until the server was asked).
+ */
+export type IConnectionRoute = IQbraidConnection;
+
+/**
+ * Options of a connection router.
+ */
+export interface IConnectionRouterOptions {
+  /** The Jupyter server's settings (where the server half would be). */
+  serverSettings: ServerConnection.ISettings;
+  /** What sends direct requests; a `QbraidTransport` by default. */
+  direct?: IQbraidTransport;
+  /** What sends requests through the server; a `ProxyTransport` by default. */
+  proxy?: IQbraidTransport;
+  /** Asks the server for its server half; `fetchServerInfo` by default. */
+  fetchInfo?: () => Promise<IServerInfo | null>;
+  mode?: ConnectionMode;
+}
+
+/**
+ * Sends each request through the Jupyter server's proxy or directly, as the
+ * `connection` setting, the server half's presence and its allowed origins
+ * say. The server is asked once: at `start()` (after restore) or at the first
+ * request, whichever comes first.
+ */
+export class ConnectionRouter implements IQbraidTransport {
+  /**
+   * Create a router; nothing is requested before `start()` or a request.
+   */
+  constructor(options: IConnectionRouterOptions) {
+    const { serverSettings } = options;
+    this._direct = options.direct ?? new QbraidTransport();
+    this._proxy = options.proxy ?? new ProxyTransport(serverSettings);
+    this._fetchInfo =
+      options.fetchInfo ?? (() => fetchServerInfo(serverSettings));
+    this._mode = options.mode ?? 'auto';
+  }
+
+  /** Emitted when a route may have changed (the server answered, the mode changed). */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /** The connection setting in force. */
+  get mode(): ConnectionMode {
+    return this._mode;
+  }
+
+  set mode(mode: ConnectionMode) {
+    if (mode !== this._mode) {
+      this._mode = mode;
+      this._changed.emit();
+    }
+  }
+
+  /** What the server said of its server half; `undefined` before it was asked. */
+  get info(): IServerInfo | null | undefined {
+    return this._info;
+  }
+
+  /** Ask the server for its server half (once). */
+  start(): Promise<IServerInfo | null> {
+    if (!this._started) {
+      this._started = this._fetchInfo().then(info => {
+        this._info = info;
+        this._changed.emit();
+        return info;
+      });
+    }
+    return this._started;
+  }
+
+  /** How requests to `url` go now. */
+  route(url: string): IConnectionRoute {
+    if (this._mode === 'direct') {
+      return { via: 'direct', reason: 'The connection setting is "direct".' };
+    }
+    if (this._info === undefined) {
+      return { via: 'unknown', reason: null };
+    }
+    const origin = Private.origin(url);
+    if (!this._info?.features.proxy) {
+      return {
+        via: this._mode === 'server' ? 'unknown' : 'direct',
+        reason:
+          'The Jupyter server has no qBraid proxy (the jupyterlab_qbraid_session server extension), ' +
+          'so requests go from the browser, which needs the API to allow this page in CORS.'
+      };
+    }
+    const allowed = this._info.allowed_origins.map(Private.origin);
+    if (origin !== null && allowed.includes(origin)) {
+      return { via: 'server', reason: null };
+    }
+    return {
+      via: this._mode === 'server' ? 'unknown' : 'direct',
+      reason:
+        `The Jupyter server's proxy may not reach ${origin ?? url}; an administrator can add it with ` +
+        'c.QbraidProxy.allowed_origins. Meanwhile requests go from the browser.'
+    };
+  }
+
+  /** Send through the route `route()` gives once the server was asked. */
+  async send(request: ITransportRequest): Promise<Response> {
+    if (this._mode !== 'direct') {
+      await this.start();
+    }
+    const route = this.route(request.url);
+    if (route.via === 'server') {
+      return this._proxy.send(request);
+    }
+    if (route.via === 'direct') {
+      return this._direct.send(request);
+    }
+    throw new ConfigError(
+      `The connection setting is "server", but no request can go through the Jupyter server: ${route.reason ?? ''} ` +
+        'Set the connection to "auto" to use a direct request instead.',
+      { code: 'no_server_route' }
+    );
+  }
+
+  private readonly _direct: IQbraidTransport;
+  private readonly _proxy: IQbraidTransport;
+  private readonly _fetchInfo: () => Promise<IServerInfo | null>;
+  private readonly _changed = new Signal<this, void>(this);
+  private _mode: ConnectionMode;
+  private _info: IServerInfo | null | undefined = undefined;
+  private _started: Promise<IServerInfo | null> | null = null;
+}
+
+namespace Private {
+  export function origin(url: string): string | null {
+    try {
+      return new URL(url).origin;
+    } catch {
+      return null;
+    }
+  }
+}
