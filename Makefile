@@ -83,17 +83,20 @@ consumer: install
 DEMO := $(CURDIR)/.demo
 DEMO_API_PORT ?= 8766
 
-## demo: the local qBraid-compatible API and JupyterLab configured to use it (offline);
-## sign in with the demo API key `demo-api-key`. A demo home keeps your ~/.qbraid untouched.
+## demo: the local qBraid-compatible API (refusing CORS, as qBraid's may) and JupyterLab that
+## reaches it through its server half (c.QbraidProxy.allowed_origins), offline; sign in with the
+## demo API key `demo-api-key`. A demo home keeps your ~/.qbraid untouched.
 demo: build
-	mkdir -p $(DEMO)/home $(DEMO)/settings/jupyterlab-qbraid-session
+	mkdir -p $(DEMO)/home/.jupyter $(DEMO)/home/notebooks $(DEMO)/settings/jupyterlab-qbraid-session
 	test -f $(DEMO)/settings/jupyterlab-qbraid-session/plugin.jupyterlab-settings || \
 	  echo '{ "baseUrl": "http://127.0.0.1:$(DEMO_API_PORT)/api/v1" }' > $(DEMO)/settings/jupyterlab-qbraid-session/plugin.jupyterlab-settings
+	echo '{ "QbraidProxy": { "allowed_origins": ["http://127.0.0.1:$(DEMO_API_PORT)"] } }' \
+	  > $(DEMO)/home/.jupyter/jupyter_server_config.json
 	python3 local_api/qbraid_local_api.py --port $(DEMO_API_PORT) --other-port $$(($(DEMO_API_PORT) + 1)) \
-	  --allow-origin http://localhost:$(LAB_PORT) --allow-origin http://127.0.0.1:$(LAB_PORT) & api=$$!; \
+	  --refuse-cors & api=$$!; \
 	trap "kill $$api" EXIT INT TERM; \
 	HOME=$(DEMO)/home JUPYTERLAB_SETTINGS_DIR=$(DEMO)/settings jupyter lab --port=$(LAB_PORT) \
-	  --ServerApp.root_dir=$(DEMO)/home --ContentsManager.allow_hidden=True \
+	  --ServerApp.root_dir=$(DEMO)/home/notebooks \
 	  $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 ## bench: speed and size figures (not tests), written to bench/results.json

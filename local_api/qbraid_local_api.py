@@ -52,9 +52,11 @@ V1_PREFIX = "/api/v1"
 class State:
     """What the server has seen and what it has been told to do."""
 
-    def __init__(self, origins: list[str]) -> None:
+    def __init__(self, origins: list[str], refuse_cors: bool = False) -> None:
         self.lock = threading.Lock()
-        self.origins = set(origins)
+        # Refusing CORS answers no preflight and sends no CORS header, as an API
+        # that serves only servers (never a lab's origin) does.
+        self.origins = set() if refuse_cors else set(origins)
         self.records: list[dict] = []
         self.faults: list[dict] = []
         self.record_requests = True
@@ -400,10 +402,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--allow-origin", action="append", default=[], help="origin allowed by CORS (repeatable)"
     )
+    parser.add_argument(
+        "--refuse-cors", action="store_true", help="answer no CORS preflight, for any origin (as qBraid's APIs may)"
+    )
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
 
-    state = State(args.allow_origin)
+    state = State(args.allow_origin, refuse_cors=args.refuse_cors)
     api = make_server(args.host, args.port, "api", state, args.verbose)
     other = make_server(args.host, args.other_port, "other", state, args.verbose)
     state.other_port = other.server_address[1]

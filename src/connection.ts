@@ -1,6 +1,7 @@
 import { ISignal, Signal } from '@lumino/signaling';
 import { endpointForApiKey } from './dialects';
 import { QbraidSession } from './session';
+import type { IQbraidTransport } from './transport';
 import type {
   ApiVersionOption,
   IQbraidIdentity,
@@ -37,6 +38,8 @@ export interface IConnectionStatusOptions {
   signOut: () => Promise<void>;
   /** A session that checks entered credentials before they are saved. */
   probe?: (values: ISignInValues) => IQbraidSession;
+  /** What the default probe sends with: the session's own route (proxy or direct). */
+  transport?: IQbraidTransport;
   /** The clock of `lastCheck`. */
   now?: () => Date;
 }
@@ -55,6 +58,7 @@ export class ConnectionStatus {
     this._save = options.save;
     this._signOut = options.signOut;
     this._probe = options.probe ?? (values => this._defaultProbe(values));
+    this._transport = options.transport;
     this._now = options.now ?? (() => new Date());
     this.session.changed.connect(this._onSessionChanged, this);
     this._state = this.hasCredentials ? 'unverified' : 'signed-out';
@@ -213,7 +217,8 @@ export class ConnectionStatus {
       apiVersion:
         values.apiVersion ||
         (values.baseUrl ? 'auto' : this.session.apiVersion),
-      env: {}
+      env: {},
+      transport: this._transport
     });
     // The retry settings in force are the session's dialect's: they apply to
     // a probe of the same API only.
@@ -320,4 +325,5 @@ export class ConnectionStatus {
   private _autoTimer: ReturnType<typeof setTimeout> | null = null;
   private _verifiedKey: string | null = null;
   private _settingsError: string | null = null;
+  private readonly _transport: IQbraidTransport | undefined;
 }

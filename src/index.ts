@@ -195,6 +195,9 @@ const loginPlugin: JupyterFrontEndPlugin<void> = {
       const trans = (translator ?? nullTranslator).load(DOMAIN);
       const status = new ConnectionStatus({
         session,
+        // The check of a sign-in goes the way the session's requests go.
+        transport:
+          session instanceof QbraidSession ? session.transport : undefined,
         save: async values =>
           new RegistrySettings(await registry.load(PLUGIN_ID)).save(values),
         signOut: () => sync.signOut()

@@ -378,6 +378,11 @@ export class QbraidSession implements IQbraidSession {
     this._onRouteChanged();
   }
 
+  /** What sends the requests (a sign-in probe sends its check the same way). */
+  get transport(): IQbraidTransport {
+    return this._transport;
+  }
+
   /** How requests to the base URL go. */
   get connection(): IQbraidConnection {
     return (

@@ -13,6 +13,7 @@ const path = require('path');
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const API_PORT = 8766;
+const DIRECT_API_PORT = 8768;
 const LAB_PORT = 8888;
 const BASE_PATH = process.env.QBRAID_LAB_BASE_URL || '/';
 // Workers inherit the environment: one home for the whole run.
@@ -20,6 +21,9 @@ process.env.QBRAID_GALATA_HOME ??= fs.mkdtempSync(
   path.join(os.tmpdir(), 'qbraid-galata-home-')
 );
 const HOME = process.env.QBRAID_GALATA_HOME;
+// The lab serves a folder inside the home, as `jupyter lab` started in a project does.
+const ROOT = path.join(HOME, 'work');
+fs.mkdirSync(ROOT, { recursive: true });
 const LAB_URL = `http://localhost:${LAB_PORT}${BASE_PATH.replace(/\/$/, '')}`;
 const REPORT = BASE_PATH === '/' ? 'results.json' : 'results-hub.json';
 
@@ -56,17 +60,25 @@ module.exports = {
     {
       command: `jupyter lab --config jupyter_server_test_config.py --ServerApp.base_url=${BASE_PATH}`,
       url: `${LAB_URL}/lab`,
-      env: { ...process.env, HOME, JUPYTERLAB_GALATA_ROOT_DIR: HOME },
+      env: { ...process.env, HOME, JUPYTERLAB_GALATA_ROOT_DIR: ROOT },
       // The server's log drowns the test report; a start failure still shows as a timeout.
       stderr: 'ignore',
       timeout: 120 * 1000,
       reuseExistingServer: false
     },
     {
-      command:
-        `python3 ../local_api/qbraid_local_api.py --port ${API_PORT} --other-port ${API_PORT + 1} ` +
-        `--allow-origin http://localhost:${LAB_PORT} --allow-origin http://127.0.0.1:${LAB_PORT}`,
+      // As qBraid's APIs may: no CORS for any origin. The lab reaches it through the server.
+      command: `python3 ../local_api/qbraid_local_api.py --port ${API_PORT} --other-port ${API_PORT + 1} --refuse-cors`,
       url: `http://127.0.0.1:${API_PORT}/_control/health`,
+      timeout: 30 * 1000,
+      reuseExistingServer: false
+    },
+    {
+      // An API that answers CORS for the lab: for the direct connection.
+      command:
+        `python3 ../local_api/qbraid_local_api.py --port ${DIRECT_API_PORT} --other-port ${DIRECT_API_PORT + 1} ` +
+        `--allow-origin http://localhost:${LAB_PORT} --allow-origin http://127.0.0.1:${LAB_PORT}`,
+      url: `http://127.0.0.1:${DIRECT_API_PORT}/_control/health`,
       timeout: 30 * 1000,
       reuseExistingServer: false
     }

@@ -141,3 +141,28 @@ describe('describeError', () => {
     );
   });
 });
+
+describe('ConnectionStatus default probe', () => {
+  it('checks a sign-in the way the session sends (its transport), with the API a white-label key names', async () => {
+    const sent: string[] = [];
+    const transport = {
+      send: async (request: { url: string }) => {
+        sent.push(request.url);
+        return FakeApi.json({
+          success: true,
+          data: { email: 'wl@example.com' }
+        });
+      }
+    };
+    const session = new QbraidSession({ env: {}, transport });
+    const status = new ConnectionStatus({
+      session,
+      transport,
+      save: async () => undefined,
+      signOut: async () => undefined
+    });
+    const key = `eq1_mfygsltfof2wc3brfzrw63i.${'ab'.repeat(32)}`;
+    await status.signIn({ email: '', apiKey: key, baseUrl: '' });
+    expect(sent).toEqual(['https://api.equal1.com/api/v1/users/verify']);
+  });
+});

@@ -5,11 +5,36 @@
  * page's text (outside masked inputs) or in a notification.
  */
 import { expect, test as base } from '@jupyterlab/galata';
+import * as fs from 'fs';
+import * as path from 'path';
 
 export { expect, galata } from '@jupyterlab/galata';
 export type { IJupyterLabPageFixture } from '@jupyterlab/galata';
 
+/** The local qBraid API, which refuses every CORS preflight: reached through the Jupyter server. */
 export const API = 'http://127.0.0.1:8766';
+/** A second local API that answers CORS for the lab: for the direct connection. */
+export const DIRECT_API = 'http://127.0.0.1:8768';
+
+/** The home directory of the lab's server (its root is a folder inside it). */
+export const HOME = process.env.QBRAID_GALATA_HOME!;
+const QBRAIDRC = path.join(HOME, '.qbraid', 'qbraidrc');
+
+/** `~/.qbraid/qbraidrc` of the lab's server, read from disk ('' when missing). */
+export function readQbraidrc(): string {
+  return fs.existsSync(QBRAIDRC) ? fs.readFileSync(QBRAIDRC, 'utf8') : '';
+}
+
+/** Write `~/.qbraid/qbraidrc` as a terminal would. */
+export function writeQbraidrc(text: string): void {
+  fs.mkdirSync(path.dirname(QBRAIDRC), { recursive: true });
+  fs.writeFileSync(QBRAIDRC, text);
+}
+
+/** Remove `~/.qbraid/qbraidrc`. */
+export function removeQbraidrc(): void {
+  fs.rmSync(QBRAIDRC, { force: true });
+}
 
 /** Every credential any test types or writes. */
 export const SECRETS = [
@@ -30,10 +55,12 @@ export const test = base.extend<{ secretsKept: void }>({
       page.on('console', message => console.push(message.text()));
       page.on('pageerror', error => console.push(String(error)));
       await use();
-      const violations = await (
-        await request.get(`${API}/_control/violations`)
-      ).json();
-      expect(violations).toEqual([]);
+      for (const api of [API, DIRECT_API]) {
+        const violations = await (
+          await request.get(`${api}/_control/violations`)
+        ).json();
+        expect(violations).toEqual([]);
+      }
       const seen = [console.join('\n')];
       const loaded = await page
         .evaluate(() => typeof window.galata === 'object')

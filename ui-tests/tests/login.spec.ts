@@ -1,4 +1,13 @@
-import { API, expect, galata, IJupyterLabPageFixture, test } from './fixtures';
+import {
+  API,
+  DIRECT_API,
+  expect,
+  galata,
+  IJupyterLabPageFixture,
+  readQbraidrc,
+  removeQbraidrc,
+  test
+} from './fixtures';
 
 const PLUGIN = 'jupyterlab-qbraid-session:plugin';
 
@@ -12,9 +21,10 @@ test.use({
   }
 });
 
-test.beforeEach(async ({ page, request, baseURL }) => {
+test.beforeEach(async ({ page, request }) => {
   await request.post(`${API}/_control/reset`);
-  await request.delete(`${baseURL}/api/contents/.qbraid/qbraidrc`);
+  await request.post(`${DIRECT_API}/_control/reset`);
+  removeQbraidrc();
   await page.goto();
 });
 
@@ -68,14 +78,7 @@ test('signs in with a good key: checked, saved, shown in the panel and the statu
   await expect(panel).toContainText(`${API}/api`);
   await expect(statusItem(page)).toHaveText('qBraid: demo@example.com');
   expect(await setting(page, 'apiKey')).toBe('demo-api-key');
-  await expect
-    .poll(async () => {
-      const r = await request.get(
-        `${baseURL}/api/contents/.qbraid/qbraidrc?content=1`
-      );
-      return r.ok() ? (await r.json()).content : '';
-    })
-    .toContain('api-key = demo-api-key');
+  await expect.poll(readQbraidrc).toContain('api-key = demo-api-key');
   expect(await page.locator('body').innerText()).not.toContain('demo-api-key');
 });
 
@@ -95,7 +98,18 @@ test('API down: says the API did not answer the browser, and from which origin',
   page,
   request
 }) => {
-  await request.post(`${API}/_control/faults`, {
+  // Direct from the browser: a failure there may also be a refused CORS preflight.
+  await page.evaluate(
+    async ({ plugin, api }) => {
+      const registry: any = await window.galata.getPlugin(
+        '@jupyterlab/apputils-extension:settings' as any
+      );
+      await registry.set(plugin, 'connection', 'direct');
+      await registry.set(plugin, 'baseUrl', `${api}/api`);
+    },
+    { plugin: PLUGIN, api: DIRECT_API }
+  );
+  await request.post(`${DIRECT_API}/_control/faults`, {
     data: { faults: [{ kind: 'reset', times: 10, path: '/api/identity' }] }
   });
   const panel = await signIn(page, '', 'demo-api-key');
@@ -103,6 +117,22 @@ test('API down: says the API did not answer the browser, and from which origin',
   await expect(alert).toContainText('did not answer the browser');
   await expect(alert).toContainText('CORS preflight');
   await expect(alert).toContainText(new URL(page.url()).origin);
+});
+
+test('API down behind the Jupyter server: says the server could not reach it', async ({
+  page,
+  request
+}) => {
+  await request.post(`${API}/_control/faults`, {
+    data: { faults: [{ kind: 'reset', times: 10, path: '/api/identity' }] }
+  });
+  const panel = await signIn(page, '', 'demo-api-key');
+  const alert = panel.getByRole('alert');
+  await expect(alert).toContainText(
+    `The Jupyter server could not reach the qBraid API at ${API}`
+  );
+  await expect(alert).not.toContainText('CORS');
+  await expect(panel).toContainText('Connection: through the Jupyter server');
 });
 
 test('server errors are reported after the retries', async ({
@@ -139,10 +169,7 @@ test('sign out clears the credentials from the settings and qbraidrc', async ({
   await expect(panel.locator('#jp-qbraid-email')).toBeVisible();
   await expect(statusItem(page)).toHaveText('qBraid: signed out');
   expect(await setting(page, 'apiKey')).toBe('');
-  const r = await request.get(
-    `${baseURL}/api/contents/.qbraid/qbraidrc?content=1`
-  );
-  expect((await r.json()).content).not.toContain('api-key');
+  await expect.poll(readQbraidrc).not.toContain('api-key');
 });
 
 test('the status bar item opens the panel, also from the keyboard', async ({

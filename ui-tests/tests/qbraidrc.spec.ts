@@ -1,20 +1,19 @@
-import { expect, test } from './fixtures';
+import {
+  API,
+  expect,
+  readQbraidrc,
+  removeQbraidrc,
+  test,
+  writeQbraidrc
+} from './fixtures';
 
 const PLUGIN = 'jupyterlab-qbraid-session:plugin';
-
-/** The server's ~/.qbraid/qbraidrc through the contents API ('' when missing). */
-async function readQbraidrc(request: any, baseURL: string): Promise<string> {
-  const response = await request.get(
-    `${baseURL}/api/contents/.qbraid/qbraidrc?content=1&type=file`
-  );
-  return response.ok() ? (await response.json()).content : '';
-}
 
 // Galata's own file-browser set-up does not follow a server base URL (/user/test/).
 test.use({ autoGoto: false });
 
-test.beforeEach(async ({ page, request, baseURL }) => {
-  await request.delete(`${baseURL}/api/contents/.qbraid/qbraidrc`);
+test.beforeEach(async ({ page }) => {
+  removeQbraidrc();
   await page.goto();
 });
 
@@ -46,7 +45,7 @@ test('an API key typed in the Settings Editor is masked and written to ~/.qbraid
   await expect(field).toHaveAttribute('type', 'password');
 
   await expect
-    .poll(() => readQbraidrc(request, baseURL!), { timeout: 20000 })
+    .poll(readQbraidrc, { timeout: 20000 })
     .toContain('api-key = galata-key-123');
 });
 
@@ -55,18 +54,9 @@ test('a qbraidrc written in a terminal is picked up into the settings', async ({
   request,
   baseURL
 }) => {
-  await request.put(`${baseURL}/api/contents/.qbraid`, {
-    data: { type: 'directory' }
-  });
-  const put = await request.put(`${baseURL}/api/contents/.qbraid/qbraidrc`, {
-    data: {
-      type: 'file',
-      format: 'text',
-      content:
-        '# qbraid configure\n[default]\napi-key = terminal-key-9\norganization = acme\n'
-    }
-  });
-  expect(put.ok()).toBe(true);
+  writeQbraidrc(
+    '# qbraid configure\n[default]\napi-key = terminal-key-9\norganization = acme\n'
+  );
   const apiKey = await page.evaluate(async plugin => {
     const sync: any = await window.galata.getPlugin(
       'jupyterlab-qbraid-session:sync' as any
@@ -78,7 +68,37 @@ test('a qbraidrc written in a terminal is picked up into the settings', async ({
     return (await registry.get(plugin, 'apiKey')).composite;
   }, PLUGIN);
   expect(apiKey).toBe('terminal-key-9');
-  expect(await readQbraidrc(request, baseURL!)).toContain(
-    'organization = acme'
+  expect(readQbraidrc()).toContain('organization = acme');
+});
+
+test('signing in through the Jupyter server writes ~/.qbraid/qbraidrc, with hidden files off and the root elsewhere', async ({
+  page,
+  request
+}) => {
+  await request.post(`${API}/_control/reset`);
+  await page.evaluate(
+    async ({ plugin, api }) => {
+      const registry: any = await window.galata.getPlugin(
+        '@jupyterlab/apputils-extension:settings' as any
+      );
+      await registry.set(plugin, 'baseUrl', `${api}/api/v1`);
+    },
+    { plugin: PLUGIN, api: API }
   );
+  await page.evaluate(() =>
+    window.jupyterapp.commands.execute('qbraid:sign-in')
+  );
+  const panel = page.locator('#jp-qbraid-login');
+  await expect(panel).toContainText('Connection: through the Jupyter server');
+  await panel.locator('#jp-qbraid-api-key').fill('demo-api-key');
+  await panel.getByRole('button', { name: 'Sign in' }).click();
+  await expect(panel.getByText('Signed in as demo@example.com')).toBeVisible();
+  await expect.poll(readQbraidrc).toContain('api-key = demo-api-key');
+  const recorded: any[] = await (
+    await request.get(`${API}/_control/requests`)
+  ).json();
+  expect(
+    recorded.some(r => r.path === '/api/v1/users/verify' && r.method === 'GET')
+  ).toBe(true);
+  expect(recorded.filter(r => r.method === 'OPTIONS')).toEqual([]);
 });

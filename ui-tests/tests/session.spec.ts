@@ -1,4 +1,10 @@
-import { API, expect, IJupyterLabPageFixture, test } from './fixtures';
+import {
+  API,
+  DIRECT_API,
+  expect,
+  IJupyterLabPageFixture,
+  test
+} from './fixtures';
 
 const PLUGIN = 'jupyterlab-qbraid-session:plugin';
 // Put into the page's config so a leak of the Jupyter token would be seen.
@@ -25,6 +31,7 @@ async function configure(
 
 test.beforeEach(async ({ page, request }) => {
   await request.post(`${API}/_control/reset`);
+  await request.post(`${DIRECT_API}/_control/reset`);
   await page.route('**/lab**', async route => {
     if (route.request().resourceType() !== 'document') {
       return route.continue();
@@ -55,18 +62,28 @@ test('the page holds a Jupyter token and an _xsrf cookie (precondition of the le
   expect(cookies.map(c => c.name)).toContain('_xsrf');
 });
 
-test('a second plugin gets the shared session and checks /identity', async ({
-  page,
-  request
-}) => {
-  await configure(page, { baseUrl: `${API}/api`, apiKey: 'demo-api-key' });
+/**
+ * The check-connection command and a consumer of the shared session, with
+ * the connection setting given; what reached the API is returned.
+ */
+async function checkShared(
+  page: IJupyterLabPageFixture,
+  request: any,
+  api: string,
+  connection: 'auto' | 'direct'
+) {
+  await configure(page, {
+    baseUrl: `${api}/api`,
+    apiKey: 'demo-api-key',
+    connection
+  });
   const result = await page.evaluate(() =>
     window.jupyterapp.commands.execute('qbraid:check-connection')
   );
   expect(result).toEqual({
     ok: true,
     email: 'demo@example.com',
-    baseUrl: `${API}/api`,
+    baseUrl: `${api}/api`,
     error: null
   });
 
@@ -75,19 +92,22 @@ test('a second plugin gets the shared session and checks /identity', async ({
     const session: any = await window.galata.getPlugin(
       'jupyterlab-qbraid-session:plugin' as any
     );
-    return { email: session.userEmail, answer: await session.get('/identity') };
+    return {
+      email: session.userEmail,
+      answer: await session.get('/identity'),
+      via: session.connection.via
+    };
   });
   expect(identity.email).toBe('demo@example.com');
   expect(identity.answer.email).toBe('demo@example.com');
+  expect(identity.via).toBe(connection === 'direct' ? 'direct' : 'server');
 
   const recorded: any[] = await (
-    await request.get(`${API}/_control/requests`)
+    await request.get(`${api}/_control/requests`)
   ).json();
   const toApi = recorded.filter(
     r => r.server === 'api' && !r.path.startsWith('/_control')
   );
-  // A real CORS preflight happened, then the authenticated calls.
-  expect(toApi.filter(r => r.method === 'OPTIONS').length).toBeGreaterThan(0);
   const gets = toApi.filter(
     r => r.method === 'GET' && r.path === '/api/identity'
   );
@@ -99,6 +119,26 @@ test('a second plugin gets the shared session and checks /identity', async ({
     expect(JSON.stringify(r.headers)).not.toContain(PAGE_TOKEN);
   }
   expect(gets[0].headers['api-key']).toBe('demo-api-key');
+  return toApi;
+}
+
+test('a second plugin gets the shared session and checks /identity', async ({
+  page,
+  request
+}) => {
+  // Direct from the browser, to an API that answers CORS for the lab.
+  const toApi = await checkShared(page, request, DIRECT_API, 'direct');
+  // A real CORS preflight happened, then the authenticated calls.
+  expect(toApi.filter(r => r.method === 'OPTIONS').length).toBeGreaterThan(0);
+});
+
+test('through the Jupyter server, an API that refuses CORS is reached and sees no Jupyter secret', async ({
+  page,
+  request
+}) => {
+  const toApi = await checkShared(page, request, API, 'auto');
+  // The browser never talked to the API: no preflight reached it.
+  expect(toApi.filter(r => r.method === 'OPTIONS')).toEqual([]);
 });
 
 test('a wrong key gives an error that names the problem and hides the key', async ({

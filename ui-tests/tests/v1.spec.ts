@@ -3,7 +3,15 @@
  * legacy API, a refused stored setting, and a notebook kernel that uses the
  * key the lab wrote to ~/.qbraid/qbraidrc through the real qbraid-core.
  */
-import { API, expect, galata, IJupyterLabPageFixture, test } from './fixtures';
+import {
+  API,
+  expect,
+  galata,
+  IJupyterLabPageFixture,
+  readQbraidrc,
+  removeQbraidrc,
+  test
+} from './fixtures';
 
 const PLUGIN = 'jupyterlab-qbraid-session:plugin';
 
@@ -17,13 +25,6 @@ async function setting(page: IJupyterLabPageFixture, key: string) {
     },
     { plugin: PLUGIN, key }
   );
-}
-
-async function readQbraidrc(request: any, baseURL: string): Promise<string> {
-  const response = await request.get(
-    `${baseURL}/api/contents/.qbraid/qbraidrc?content=1&type=file`
-  );
-  return response.ok() ? (await response.json()).content : '';
 }
 
 async function openPanel(page: IJupyterLabPageFixture) {
@@ -51,7 +52,7 @@ test.describe("today's API (v1)", () => {
 
   test.beforeEach(async ({ page, request, baseURL }) => {
     await request.post(`${API}/_control/reset`);
-    await request.delete(`${baseURL}/api/contents/.qbraid/qbraidrc`);
+    removeQbraidrc();
     await page.goto();
   });
 
@@ -83,9 +84,7 @@ test.describe("today's API (v1)", () => {
       'x-api-key': 'demo-api-key',
       'x-domain': 'qbraid'
     });
-    await expect
-      .poll(() => readQbraidrc(request, baseURL!))
-      .toContain('api-key = demo-api-key');
+    await expect.poll(readQbraidrc).toContain('api-key = demo-api-key');
   });
 
   test('switches to the legacy API under Advanced', async ({ page }) => {
@@ -114,9 +113,7 @@ test.describe("today's API (v1)", () => {
     await expect(
       panel.getByText('Signed in as demo@example.com')
     ).toBeVisible();
-    await expect
-      .poll(() => readQbraidrc(request, baseURL!))
-      .toContain(`url = ${API}/api/v1`);
+    await expect.poll(readQbraidrc).toContain(`url = ${API}/api/v1`);
     await page.notebook.createNew('qbraid-core.ipynb');
     await page.notebook.setCell(
       0,
@@ -137,6 +134,7 @@ test.describe("today's API (v1)", () => {
     // The panel focuses its first field on the next frame: wait for it, then
     // blur, so the screenshot never catches a focus ring.
     const email = page.locator('#jp-qbraid-email');
+    await expect(panel).toContainText('Connection: through the Jupyter server');
     await expect(email).toBeFocused();
     await email.blur();
     await expect(email).not.toBeFocused();
