@@ -22,7 +22,7 @@ test: build
 	npm run lint:check || { status=1; lint=failed; }; \
 	npx jest --selectProjects unit --json --outputFile=$(STAMP)/unit.json || status=1; \
 	npx jest --selectProjects integration --json --outputFile=$(STAMP)/integration.json || status=1; \
-	$(PY) -m pytest -q -p no:logging --junitxml=$(STAMP)/python.xml tests || status=1; \
+	$(PY) -m pytest -q --junitxml=$(STAMP)/python.xml tests || status=1; \
 	NODE_OPTIONS=--expose-gc npx jest --selectProjects reliability --json --outputFile=$(STAMP)/reliability.json || status=1; \
 	npx jest --selectProjects security --json --outputFile=$(STAMP)/security.json || status=1; \
 	(cd ui-tests && CI=1 npx playwright test) || status=1; \

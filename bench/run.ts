@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { gzipSync } from 'zlib';
 import { chromium } from '@playwright/test';
+import { ProxyTransport } from '../src/proxytransport';
 import { QbraidrcStore } from '../src/qbraidrcstore';
 import { QbraidSession } from '../src/session';
 import { CredentialsSync } from '../src/sync';
@@ -158,6 +159,63 @@ async function requestFigures(api: LocalApi) {
       raw: median(conc.raw)
     }
   };
+}
+
+/**
+ * The server half's proxy against direct requests, side by side: added
+ * latency, upstream connections (pooling), and throughput against qbraid-core.
+ */
+async function proxyFigures(api: LocalApi) {
+  const server = await JupyterServer.start({ allowedOrigins: [api.origin] });
+  try {
+    const check = (answer: any) => {
+      if (answer?.data?.email !== 'demo@example.com') {
+        throw new Error('unexpected answer');
+      }
+    };
+    const options = {
+      baseUrl: api.v1BaseUrl,
+      apiKey: 'demo-api-key',
+      env: {}
+    };
+    const direct = new QbraidSession(options);
+    const proxied = new QbraidSession({
+      ...options,
+      transport: new ProxyTransport(server.settings())
+    });
+    const viaDirect = async () => check(await direct.get('/users/verify'));
+    const viaProxy = async () => check(await proxied.get('/users/verify'));
+    await api.recording(false);
+    await latencies(viaDirect, 200);
+    await latencies(viaProxy, 200);
+    const directLat: number[] = [];
+    const proxyLat: number[] = [];
+    for (let block = 0; block < 10; block++) {
+      directLat.push(...(await latencies(viaDirect, 200)));
+      proxyLat.push(...(await latencies(viaProxy, 200)));
+    }
+    // Connections the API accepts for 100 sequential proxied requests.
+    await api.reset();
+    await api.recording(true);
+    await latencies(viaProxy, 100);
+    const ports = new Set((await api.apiRequests()).map(r => r.client_port));
+    await api.recording(false);
+    const conc = { proxy: [] as number[], core: [] as number[] };
+    for (let run = 0; run < 3; run++) {
+      conc.proxy.push(await rps(viaProxy, 2000, 8));
+      conc.core.push(coreRps(api.v1BaseUrl, 2000, 8));
+    }
+    return {
+      addedMs: median(proxyLat) - median(directLat),
+      proxyMedianMs: median(proxyLat),
+      directMedianMs: median(directLat),
+      connections: ports.size,
+      proxyRps: median(conc.proxy),
+      coreRps: median(conc.core)
+    };
+  } finally {
+    await server.stop();
+  }
 }
 
 async function syncFigures() {
@@ -358,8 +416,10 @@ async function main() {
   const bundle = bundleGzipBytes();
   const api = await LocalApi.start();
   let requests;
+  let proxy;
   try {
     requests = await requestFigures(api);
+    proxy = await proxyFigures(api);
   } finally {
     await api.stop();
   }
@@ -383,6 +443,9 @@ async function main() {
         requests.conc.ours / requests.conc.core
       )
     ),
+    proxy_added_ms: round(proxy.addedMs),
+    proxy_upstream_connections: proxy.connections,
+    proxy_vs_qbraid_core_ratio: round(proxy.proxyRps / proxy.coreRps),
     sync_puts_per_burst: sync.burst,
     sync_puts_unchanged: sync.unchanged
   };
@@ -423,6 +486,21 @@ async function main() {
       '  server capacity (raw fetch) req/s',
       `sequential ${round(requests.seq.raw, 0)}, 8 concurrent ${round(requests.conc.raw, 0)}`,
       ''
+    ],
+    [
+      'proxy_added_ms',
+      `${results.proxy_added_ms} (${round(proxy.proxyMedianMs)} through the server vs ${round(proxy.directMedianMs)} ms direct, medians of 2000)`,
+      '<= 1.0'
+    ],
+    [
+      'proxy_upstream_connections',
+      `${results.proxy_upstream_connections} (100 sequential proxied requests)`,
+      '<= 2'
+    ],
+    [
+      'proxy_vs_qbraid_core_ratio',
+      `${results.proxy_vs_qbraid_core_ratio} (8 concurrent: ${round(proxy.proxyRps, 0)} through the server vs ${round(proxy.coreRps, 0)} req/s qbraid-core)`,
+      '>= 1.25'
     ],
     ['sync_puts_per_burst', String(results.sync_puts_per_burst), '1'],
     ['sync_puts_unchanged', String(results.sync_puts_unchanged), '0']

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import ssl
+import urllib.request
 from typing import Optional
 from urllib.parse import urljoin, urlsplit
 
@@ -119,7 +120,7 @@ class Upstream:
         try:
             response = await self.client.send(request, stream=True)
         except _CONNECT_ERRORS as err:
-            raise ProxyFailure("connect", "upstream_connect", _describe_connect(err, host)) from None
+            raise ProxyFailure("connect", "upstream_connect", _describe_connect(err, url)) from None
         except httpx.TimeoutException:
             raise ProxyFailure("read", "upstream_timeout", f"{host} did not answer in time.", 504) from None
         except httpx.HTTPError as err:
@@ -148,15 +149,38 @@ class Upstream:
         return response.status_code, answer_headers, b"".join(chunks)
 
 
-def _describe_connect(err: Exception, host: str) -> str:
+def environment_proxy(url: str) -> Optional[str]:
+    """The HTTP proxy the environment names for ``url`` (``HTTPS_PROXY``, ``HTTP_PROXY``,
+    ``ALL_PROXY``, lower case first, ``NO_PROXY`` honoured: what requests and httpx use),
+    as ``host:port`` without its credentials; ``None`` when the request goes direct."""
+    parts = urlsplit(url)
+    proxies = urllib.request.getproxies_environment()
+    if urllib.request.proxy_bypass_environment(parts.hostname or "", proxies):
+        return None
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy:
+        return None
+    proxy_parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
+    return f"{proxy_parts.hostname}:{proxy_parts.port or 80}"
+
+
+def _describe_connect(err: Exception, url: str) -> str:
+    """Say what failed without the error's own text, which may hold the proxy's password."""
+    host = urlsplit(url).netloc
+    proxy = environment_proxy(url)
     text = str(err)
-    if isinstance(err, httpx.ProxyError) or "407" in text:
-        if "407" in text:
-            return "The HTTP proxy asked for credentials (407): put them in the proxy URL of HTTPS_PROXY."
-        return "The HTTP proxy refused the connection: check HTTPS_PROXY and NO_PROXY."
-    if "CERTIFICATE_VERIFY_FAILED" in text or isinstance(getattr(err, "__cause__", None), ssl.SSLCertVerificationError):
+    if proxy and "407" in text:
         return (
-            f"The certificate of {host} is not trusted: set REQUESTS_CA_BUNDLE or c.QbraidProxy.ca_bundle "
+            f"The HTTP proxy {proxy} asked for credentials (407): put them in the proxy URL "
+            "(https_proxy=http://user:password@host:port)."
+        )
+    if "CERTIFICATE_VERIFY_FAILED" in text or isinstance(err.__context__, ssl.SSLCertVerificationError):
+        return (
+            f"The API's certificate ({host}) is not trusted: set REQUESTS_CA_BUNDLE or c.QbraidProxy.ca_bundle "
             "to your company's CA bundle."
         )
+    if proxy:
+        if isinstance(err, httpx.ProxyError):
+            return f"The HTTP proxy {proxy} did not open a tunnel to {host}: check HTTPS_PROXY and NO_PROXY."
+        return f"The HTTP proxy {proxy} refused the connection: check HTTPS_PROXY and NO_PROXY."
     return f"Could not connect to {host}."

@@ -20,6 +20,7 @@ import argparse
 import json
 import random
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -405,11 +406,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--refuse-cors", action="store_true", help="answer no CORS preflight, for any origin (as qBraid's APIs may)"
     )
+    parser.add_argument("--tls-cert", help="serve the API over TLS with this PEM certificate chain")
+    parser.add_argument("--tls-key", help="the private key of --tls-cert")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
 
     state = State(args.allow_origin, refuse_cors=args.refuse_cors)
     api = make_server(args.host, args.port, "api", state, args.verbose)
+    if args.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        api.socket = context.wrap_socket(api.socket, server_side=True)
     other = make_server(args.host, args.other_port, "other", state, args.verbose)
     state.other_port = other.server_address[1]
     for server in (api, other):

@@ -12,6 +12,8 @@ export interface IRecorded {
   path: string;
   query: string;
   headers: Record<string, string>;
+  /** The client's port: one per TCP connection. */
+  client_port: number;
 }
 
 /**
