@@ -11,7 +11,11 @@ const {
 
 const esModules = [
   '@codemirror',
+  '@jupyter/react-components',
+  '@jupyter/web-components',
   '@jupyter/ydoc',
+  '@microsoft',
+  'exenv-es6',
   '@jupyterlab/',
   'lib0',
   'nanoid',

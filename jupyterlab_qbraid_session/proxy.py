@@ -131,8 +131,9 @@ class Upstream:
             async for chunk in response.aiter_bytes():
                 size += len(chunk)
                 if size > self.config.max_response_bytes:
+                    # Not a failure to retry: the same answer would come again.
                     raise ProxyFailure(
-                        "read",
+                        "refused",
                         "response_too_large",
                         f"The answer of {host} is larger than {self.config.max_response_bytes} bytes; it was cut off.",
                     )

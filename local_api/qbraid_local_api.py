@@ -340,6 +340,22 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/api/cookie":
             # An API that sets a cookie: a proxy must not pass it to the lab's origin.
             return self._send(200, {"ok": True}, headers={"Set-Cookie": "session=upstream-secret; Path=/"})
+        if path == "/api/endless":
+            # An answer that never ends (chunked), until the client goes away.
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            chunk = b"[" + b"0," * 32768
+            try:
+                while True:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                    chunk = b"0," * 32768
+            except OSError:
+                self.close_connection = True
+            return
+        if path == "/api/huge-error":
+            return self._send(400, {"error": {"message": "broken " * 800_000, "code": "huge"}})
         if path == "/api/empty":
             return self._send(204)
         if path == "/api/text":

@@ -74,10 +74,22 @@ export function describeError(
     );
   }
   if (error instanceof ConfigError || error instanceof QbraidApiError) {
-    return error.message;
+    return shorten(error.message);
   }
-  return trans.__('Unexpected error: %1', String(error));
+  return trans.__('Unexpected error: %1', shorten(String(error)));
 }
+
+/**
+ * What a person reads of a message: its start. The session's messages are
+ * redacted before anything is cut.
+ */
+function shorten(message: string): string {
+  return message.length > MAX_SHOWN
+    ? message.slice(0, MAX_SHOWN) + '…'
+    : message;
+}
+
+const MAX_SHOWN = 600;
 
 function safeOrigin(url: string): string {
   try {

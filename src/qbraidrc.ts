@@ -6,6 +6,12 @@ import { ConfigError } from './errors';
 export const QBRAIDRC_SECTION = 'default';
 
 /**
+ * The largest qbraidrc read or written, in UTF-8 bytes (the server half's cap
+ * too). A real one is a few hundred bytes; a huge one is a mistake or an attack.
+ */
+export const MAX_QBRAIDRC_BYTES = 64 * 1024;
+
+/**
  * configparser's section whose keys every other section inherits.
  */
 const DEFAULTSECT = 'DEFAULT';
@@ -54,6 +60,22 @@ export class QbraidrcFile {
    * Parse `text`; throws `ConfigError` (with `line`) for what configparser rejects.
    */
   static parse(text: string): QbraidrcFile {
+    const bytes = Private.utf8Length(text);
+    if (bytes > MAX_QBRAIDRC_BYTES) {
+      throw new ConfigError(
+        `qbraidrc is ${Math.ceil(bytes / 1024)} KB, larger than the ${MAX_QBRAIDRC_BYTES / 1024} KB a qbraidrc may be; ` +
+          'it was neither read nor written. Remove what does not belong in it (the SDK needs a few lines).',
+        { code: 'qbraidrc_too_large' }
+      );
+    }
+    if (text.startsWith('\ufeff')) {
+      Private.fail(
+        'the file starts with a byte-order mark (an invisible U+FEFF some Windows editors add), which ' +
+          "Python's configparser and qbraid-core refuse. Save the file as UTF-8 without BOM, or run " +
+          "sed -i '1s/^\\xEF\\xBB\\xBF//' ~/.qbraid/qbraidrc",
+        1
+      );
+    }
     return new QbraidrcFile(Private.split(text));
   }
 
@@ -83,20 +105,20 @@ export class QbraidrcFile {
    * The section names in file order (without `DEFAULT`).
    */
   sections(): string[] {
-    const names: string[] = [];
+    const names = new Set<string>();
     for (const option of this._options) {
-      if (option.section !== DEFAULTSECT && !names.includes(option.section)) {
-        names.push(option.section);
+      if (option.section !== DEFAULTSECT) {
+        names.add(option.section);
       }
     }
     for (const line of this._lines) {
       const name =
         line.kind === 'section' ? Private.sectionName(line.text) : null;
-      if (name && name !== DEFAULTSECT && !names.includes(name)) {
-        names.push(name);
+      if (name && name !== DEFAULTSECT) {
+        names.add(name);
       }
     }
-    return names;
+    return [...names];
   }
 
   /**
@@ -385,7 +407,7 @@ namespace Private {
     return best;
   }
 
-  function fail(message: string, line: number): never {
+  export function fail(message: string, line: number): never {
     const error = new ConfigError(`qbraidrc line ${line}: ${message}`, {
       code: 'qbraidrc_syntax'
     });
@@ -393,11 +415,33 @@ namespace Private {
     throw error;
   }
 
+  /** The UTF-8 length of `text`, in bytes. */
+  export function utf8Length(text: string): number {
+    let bytes = 0;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 0x80) {
+        bytes += 1;
+      } else if (code < 0x800) {
+        bytes += 2;
+      } else if (code >= 0xd800 && code <= 0xdbff) {
+        // A surrogate pair: one 4-byte character.
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
+  }
+
   /**
    * Classify every line as configparser's `_read` does, recording options.
    */
   export function analyse(lines: ILine[]): IOption[] {
     const options: IOption[] = [];
+    // Section and key of every option: one lookup per line keeps parsing linear.
+    const seen = new Set<string>();
     const sections = new Set<string>();
     let section: string | null = null;
     let current: IOption | null = null;
@@ -449,9 +493,10 @@ namespace Private {
         return;
       }
       const key = pyStrip(match[1]).toLowerCase();
-      if (options.some(o => o.section === section && o.key === key)) {
+      if (seen.has(`${section}\u0000${key}`)) {
         fail(`key "${key}" appears twice in [${section}].`, number);
       }
+      seen.add(`${section}\u0000${key}`);
       current = { key, section, start: index, end: index };
       options.push(current);
       line.kind = 'option';

@@ -20,6 +20,7 @@ import {
   CredentialProperty,
   fieldOf
 } from './fields';
+import { redact } from './redact';
 import { AttemptFailure, RetryPolicy } from './retry';
 import { IQbraidTransport, QbraidTransport, TransportError } from './transport';
 import type {
@@ -61,6 +62,8 @@ export interface IQbraidSessionOptions
   ready?: Promise<unknown>;
   /** Longest `Retry-After` in seconds that is waited for (default: the dialect's, v1 5, legacy 120). */
   maxRetryAfter?: number;
+  /** Largest answer read, in bytes; a longer one is cut off with an error (default 16 MB). */
+  maxResponseBytes?: number;
 }
 
 /**
@@ -102,6 +105,8 @@ export class QbraidSession implements IQbraidSession {
     this._sleep = options.sleep ?? Private.sleep;
     this._now = options.now ?? Date.now;
     this._maxRetryAfter = options.maxRetryAfter;
+    this._maxResponseBytes =
+      options.maxResponseBytes ?? Private.MAX_RESPONSE_BYTES;
     this.ready = Promise.resolve(options.ready).then(() => {
       this._isReady = true;
     });
@@ -477,7 +482,10 @@ export class QbraidSession implements IQbraidSession {
         ...request,
         signal: controller.signal
       });
-      const text = request.method === 'HEAD' ? '' : await response.text();
+      const text =
+        request.method === 'HEAD'
+          ? ''
+          : await Private.readText(response, this._maxResponseBytes, request);
       if (response.ok) {
         return { ok: true, value: Private.parseBody(text, response, secrets) };
       }
@@ -739,6 +747,7 @@ export class QbraidSession implements IQbraidSession {
   private readonly _sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly _now: () => number;
   private readonly _maxRetryAfter: number | undefined;
+  private readonly _maxResponseBytes: number;
   private readonly _closeController = new AbortController();
   private readonly _inflight = new Set<AbortController>();
   private readonly _changed = new Signal<this, IQbraidSession.IChangedArgs>(
@@ -763,6 +772,61 @@ namespace Private {
   export const API_VERSIONS = new Set(['auto', 'v1', 'legacy']);
 
   export const METHOD = /^[A-Z]+$/;
+
+  /** The largest answer read (the server half's proxy has the same cap). */
+  export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+  /** How much of a message from the API is shown. */
+  export const EXCERPT = 300;
+
+  /**
+   * How much of an answer is looked at for an excerpt: enough for any secret
+   * (8192 characters at most) to be found whole before the cut.
+   */
+  const EXCERPT_SOURCE = EXCERPT + 2 * 8192;
+
+  /**
+   * The answer's text, read as a stream and cut off past `cap` bytes with an
+   * error that says so (an endless answer must not fill the tab's memory).
+   */
+  export async function readText(
+    response: Response,
+    cap: number,
+    request: { method: string; url: string }
+  ): Promise<string> {
+    const tooLarge = () =>
+      new QbraidApiError(
+        `The qBraid API's answer to ${request.method} ${new URL(request.url).pathname} is larger than ` +
+          `${Math.round(cap / 1024 / 1024)} MB; it was not read further.`,
+        { status: response.status, code: 'response_too_large' }
+      );
+    if (Number(response.headers.get('Content-Length')) > cap) {
+      await response.body?.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    const body = response.body;
+    if (!body || typeof body.getReader !== 'function') {
+      return response.text();
+    }
+    const reader = body.getReader();
+    const decoder = new TextDecoder();
+    const parts: string[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        break;
+      }
+      size += value.byteLength;
+      if (size > cap) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      parts.push(decoder.decode(value, { stream: true }));
+    }
+    parts.push(decoder.decode());
+    return parts.join('');
+  }
 
   /** Methods the Fetch standard refuses to send. */
   export const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
@@ -883,15 +947,21 @@ namespace Private {
       return JSON.parse(text);
     } catch {
       throw new QbraidApiError(
-        `The qBraid API answered ${response.status} with a body that is not JSON: ${Private.excerpt(text)}`,
+        `The qBraid API answered ${response.status} with a body that is not JSON: ${excerpt(text, secrets)}`,
         { status: response.status, code: 'invalid_json', secrets }
       );
     }
   }
 
-  export function excerpt(text: string): string {
-    const flat = text.replace(/\s+/g, ' ').trim();
-    return flat.length > 300 ? flat.slice(0, 300) + '…' : flat;
+  /**
+   * The start of `text` for a message: every secret redacted first, then cut,
+   * so no part of a secret survives at the cut.
+   */
+  export function excerpt(text: string, secrets: string[]): string {
+    const flat = redact(text.slice(0, EXCERPT_SOURCE), secrets)
+      .replace(/\s+/g, ' ')
+      .trim();
+    return flat.length > EXCERPT ? flat.slice(0, EXCERPT) + '…' : flat;
   }
 
   /** The error for an error status, with the API's `error.message`/`error.code` when given. */
@@ -923,7 +993,8 @@ namespace Private {
       // Not JSON: the body text is the message.
     }
     const detail =
-      message ?? (excerpt(text) || response.statusText || 'no details');
+      excerpt(message ?? text, secrets) || response.statusText || 'no details';
+    code = code === null ? null : excerpt(code, secrets);
     const path = new URL(request.url).pathname;
     const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
     const full = `${request.method} ${path} failed with ${response.status}${tries}: ${detail}${code ? ` (${code})` : ''}`;

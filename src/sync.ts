@@ -1,3 +1,4 @@
+import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 import { ConfigError } from './errors';
 import { withLock } from './filelock';
@@ -55,8 +56,14 @@ export interface ICredentialsSyncOptions {
   store: QbraidrcStore;
   /** Quiet time after the last settings change before writing (ms, default 400). */
   debounceMs?: number;
-  /** How often to look for edits made outside the lab (ms; 0: never; default 10000). */
+  /**
+   * How often to look for edits made outside the lab (ms; 0: never; default
+   * 10000). Not while the tab is hidden; less and less often (up to
+   * `maxPollMs`) while a sync error persists.
+   */
   pollMs?: number;
+  /** The longest wait between checks while an error persists (ms, default 300000). */
+  maxPollMs?: number;
   /** Asks the user which side wins; without it the file wins (nothing is overwritten). */
   resolveConflict?: (conflict: ISyncConflict) => Promise<'mine' | 'file'>;
   /** The clock of the status times. */
@@ -85,6 +92,7 @@ export class CredentialsSync {
     this._store = options.store;
     this._debounceMs = options.debounceMs ?? 400;
     this._pollMs = options.pollMs ?? 10000;
+    this._maxPollMs = Math.max(this._pollMs, options.maxPollMs ?? 300000);
     this._resolveConflict = options.resolveConflict ?? null;
     this._now = options.now ?? (() => new Date());
     this._status = {
@@ -117,7 +125,21 @@ export class CredentialsSync {
     this._settings.changed.connect(this._onSettingsChanged, this);
     await this._run(() => this._initialSync());
     if (this._pollMs > 0) {
-      this._pollTimer = setInterval(() => void this.checkFile(), this._pollMs);
+      this._poll = new Poll({
+        factory: async () => {
+          await this.checkFile();
+          if (this._status.state === 'error') {
+            // A rejection makes the poll back off while the problem persists.
+            throw new Error(this._status.message);
+          }
+        },
+        frequency: {
+          interval: this._pollMs,
+          backoff: true,
+          max: this._maxPollMs
+        },
+        standby: 'when-hidden'
+      });
     }
   }
 
@@ -130,10 +152,8 @@ export class CredentialsSync {
       clearTimeout(this._timer);
       this._timer = null;
     }
-    if (this._pollTimer !== null) {
-      clearInterval(this._pollTimer);
-      this._pollTimer = null;
-    }
+    this._poll?.dispose();
+    this._poll = null;
     this._started = false;
     this._setStatus('disabled', 'Sync with qbraidrc is off.');
   }
@@ -147,6 +167,16 @@ export class CredentialsSync {
       this._timer = null;
     }
     return this._run(() => this._write());
+  }
+
+  /** The wait before the next look for outside edits (ms), `null` when not polling. */
+  get pollInterval(): number | null {
+    if (!this._poll) {
+      return null;
+    }
+    // Before its first tick the poll's interval is not set yet (Infinity).
+    const { interval } = this._poll.state;
+    return Number.isFinite(interval) ? interval : this._pollMs;
   }
 
   /**
@@ -218,6 +248,12 @@ export class CredentialsSync {
         );
         if (message !== null) {
           this._setStatus('ok', message);
+        } else if (this._status.state === 'error') {
+          // The problem is gone, though nothing needed doing: say so.
+          this._setStatus(
+            'ok',
+            `${this._store.path} agrees with the settings.`
+          );
         }
       } catch (error) {
         const conflict = error instanceof QbraidrcConflictError;
@@ -449,6 +485,10 @@ export class CredentialsSync {
   }
 
   private _setStatus(state: IQbraidSyncStatus['state'], message: string): void {
+    if (this._status.state === 'error' && state === 'ok') {
+      // Fixed: look as often as before, starting now.
+      void this._poll?.refresh();
+    }
     this._status = {
       ...this._status,
       state,
@@ -462,6 +502,7 @@ export class CredentialsSync {
   private readonly _store: QbraidrcStore;
   private readonly _debounceMs: number;
   private readonly _pollMs: number;
+  private readonly _maxPollMs: number;
   private readonly _resolveConflict: ISyncOptionsResolver | null;
   private readonly _now: () => Date;
   private readonly _statusChanged = new Signal<this, IQbraidSyncStatus>(this);
@@ -470,7 +511,7 @@ export class CredentialsSync {
   private _status: IQbraidSyncStatus;
   private _baseline: IQbraidrcSnapshot | null = null;
   private _timer: ReturnType<typeof setTimeout> | null = null;
-  private _pollTimer: ReturnType<typeof setInterval> | null = null;
+  private _poll: Poll | null = null;
   private _busy: Promise<void> | null = null;
   private _importing = false;
   private _started = false;

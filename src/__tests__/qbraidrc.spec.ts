@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from '../errors';
-import { QbraidrcFile } from '../qbraidrc';
+import { MAX_QBRAIDRC_BYTES, QbraidrcFile } from '../qbraidrc';
 
 const CORPUS = path.join(__dirname, 'qbraidrc-corpus');
 const MALFORMED = path.join(__dirname, 'qbraidrc-malformed');
@@ -155,7 +155,11 @@ describe('QbraidrcFile', () => {
     ['key-before-section.ini', 1, /a key before any \[section\]/],
     ['duplicate-key.ini', 3, /key "api-key" appears twice/],
     ['line-without-separator.ini', 3, /neither a key = value/],
-    ['byte-order-mark.ini', 1, /a key before any \[section\]|neither/]
+    [
+      'byte-order-mark.ini',
+      1,
+      /byte-order mark .* Save the file as UTF-8 without BOM/
+    ]
   ])(
     'rejects %s with its line number, as configparser does',
     (name, line, message) => {
@@ -182,5 +186,31 @@ describe('QbraidrcFile', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('secret');
     }
+  });
+});
+
+describe('large files', () => {
+  it('parses and edits a 64 KB file of 6,000 keys in linear time, and refuses a larger one', () => {
+    const keys = Array.from({ length: 6000 }, (_, i) => `k${i} = v`).join('\n');
+    const text = `[default]\n${keys}\n`;
+    expect(text.length).toBeLessThanOrEqual(MAX_QBRAIDRC_BYTES);
+    const file = QbraidrcFile.parse(text);
+    expect(file.keys()).toHaveLength(6000);
+    expect(file.get('k5999')).toBe('v');
+    file.update({ 'api-key': 'k' });
+    expect(QbraidrcFile.parse(file.toString()).get('api-key')).toBe('k');
+    const tooLarge = `[default]\n${'x = y\n'.repeat(12000)}`;
+    expect(() => QbraidrcFile.parse(tooLarge)).toThrow(/larger than the 64 KB/);
+  });
+
+  it('finds a duplicate key among many without comparing every pair', () => {
+    // 4,000 sections with one key each (under 64 KB).
+    const many = Array.from({ length: 4000 }, (_, i) => `[s${i}]\na = 1`).join(
+      '\n'
+    );
+    expect(QbraidrcFile.parse(many + '\n').sections()).toHaveLength(4000);
+    expect(() => QbraidrcFile.parse(many + '\n[s1]\n')).toThrow(
+      /appears twice/
+    );
   });
 });

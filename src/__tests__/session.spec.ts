@@ -877,4 +877,26 @@ describe('QbraidSession', () => {
       expect(error.message).not.toContain('t-secret-9');
     });
   });
+
+  describe('long messages', () => {
+    it('redacts every secret before cutting a long message, so no start of a secret survives', async () => {
+      const token = 'r'.repeat(4000) + 'TAIL';
+      const key = 'qbr_key_' + 'k'.repeat(100);
+      api.answers = [
+        FakeApi.json(
+          { error: { message: 'x'.repeat(290) + key + ' ' + token } },
+          400
+        ),
+        new Response('y'.repeat(295) + token, { status: 200 })
+      ];
+      const session = makeSession(api, { apiKey: key, refreshToken: token });
+      const first = await rejection(session.get('/x'));
+      const second = await rejection(session.get('/x'));
+      for (const error of [first, second]) {
+        expect(error.message).not.toContain('qbr_key_');
+        expect(error.message).not.toContain('rrrrrrrr');
+        expect(error.message.length).toBeLessThan(500);
+      }
+    });
+  });
 });

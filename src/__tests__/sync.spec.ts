@@ -293,4 +293,34 @@ describe('CredentialsSync', () => {
       expect(settings.values).toMatchObject({ apiKey: '', accessToken: '' });
     });
   });
+
+  describe('polling', () => {
+    async function until(condition: () => boolean) {
+      for (let i = 0; i < 250 && !condition(); i++) {
+        await new Promise(resolve => setTimeout(resolve, 20));
+      }
+    }
+
+    it('looks less and less often while an error persists, and as often as before once it is fixed', async () => {
+      contents.edit(PATH, FILE_FROM_TERMINAL);
+      await makeSync({ pollMs: 10 }).start();
+      expect(sync.pollInterval).toBe(10);
+      contents.refuse = { status: 500, message: 'disk on fire' };
+      await until(() => (sync.pollInterval ?? 0) > 40);
+      expect(sync.status.state).toBe('error');
+      expect(sync.pollInterval).toBeGreaterThan(40);
+      contents.refuse = null;
+      contents.edit(PATH, FILE_FROM_TERMINAL + 'workspace = qbraid\n');
+      // Fixed: the next look (here asked for, as when the lab regains focus) succeeds.
+      await sync.checkFile();
+      expect(sync.status.state).toBe('ok');
+      await until(() => sync.pollInterval === 10);
+      expect(sync.pollInterval).toBe(10);
+    });
+
+    it('does not poll when asked not to', async () => {
+      await makeSync({ pollMs: 0 }).start();
+      expect(sync.pollInterval).toBeNull();
+    });
+  });
 });

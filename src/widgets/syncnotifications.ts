@@ -49,21 +49,37 @@ export function askWhichWins(
 }
 
 /**
- * Tell the user when a sync fails (once per distinct message).
+ * Tell the user when the sync fails: one notification for the problem,
+ * updated in place when it changes, dismissed once a sync succeeds. A problem
+ * that persists never piles up notifications.
  */
 export function notifySyncErrors(
   trans: TranslationBundle
 ): (sender: unknown, status: IQbraidSyncStatus) => void {
-  let last = '';
+  let shown: { id: string; message: string } | null = null;
   return (_, status) => {
-    if (status.state === 'error' && status.message !== last) {
-      Notification.error(
-        trans.__('qBraid credentials sync: %1', status.message),
-        {
+    if (status.state === 'error') {
+      const message = trans.__('qBraid credentials sync: %1', status.message);
+      if (!shown || !Notification.manager.has(shown.id)) {
+        shown = {
+          id: Notification.error(message, { autoClose: false }),
+          message
+        };
+      } else if (shown.message !== message) {
+        Notification.update({
+          id: shown.id,
+          message,
+          type: 'error',
           autoClose: false
-        }
-      );
+        });
+        shown.message = message;
+      }
+    } else if (
+      shown &&
+      (status.state === 'ok' || status.state === 'disabled')
+    ) {
+      Notification.dismiss(shown.id);
+      shown = null;
     }
-    last = status.state === 'error' ? status.message : '';
   };
 }

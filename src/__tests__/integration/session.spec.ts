@@ -213,3 +213,22 @@ describe('QbraidSession against the local API', () => {
     expect(error.message).toBe('The qBraid session is closed.');
   });
 });
+
+describe('unbounded answers', () => {
+  it('cuts off an endless answer with an error that says so, and does not blame the network', async () => {
+    const error = await rejection(
+      session({ maxResponseBytes: 1024 * 1024 }).get('/endless')
+    );
+    expect(error).toBeInstanceOf(QbraidApiError);
+    expect(error).not.toBeInstanceOf(QbraidNetworkError);
+    expect(error.code).toBe('response_too_large');
+    expect(error.message).toContain('larger than 1 MB');
+    expect(error.message).not.toContain('CORS');
+  });
+
+  it('keeps a 5 MB error message to a few hundred characters', async () => {
+    const error = await rejection(session().get('/huge-error'));
+    expect(error.status).toBe(400);
+    expect(error.message.length).toBeLessThan(500);
+  });
+});
