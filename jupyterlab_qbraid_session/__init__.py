@@ -18,12 +18,6 @@ def _jupyter_labextension_paths():
 
 
 def _jupyter_server_extension_points():
-    return [{"module": "jupyterlab_qbraid_session"}]
+    from .app import QbraidSessionApp
 
-
-def _load_jupyter_server_extension(server_app):
-    """Register the routes under ``<base_url>qbraid-session/``."""
-    from .handlers import setup_handlers
-
-    setup_handlers(server_app)
-    server_app.log.info("jupyterlab_qbraid_session: qBraid proxy and qbraidrc endpoint enabled")
+    return [{"module": "jupyterlab_qbraid_session", "app": QbraidSessionApp}]

@@ -10,13 +10,14 @@ answer is told apart for the browser's retry policy: ``X-Qbraid-Proxy-Error: con
 
 from __future__ import annotations
 
+import asyncio
 import os
 import ssl
 import urllib.request
 from typing import Optional
 from urllib.parse import urljoin, urlsplit
 
-import httpx
+import aiohttp
 
 from .config import QbraidProxy
 from .origins import AllowList, RefusedURL
@@ -30,7 +31,6 @@ RETURNED_HEADERS = ("content-type", "retry-after")
 ERROR_HEADER = "X-Qbraid-Proxy-Error"
 
 _REDIRECTS = {301, 302, 303, 307, 308}
-_CONNECT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError, httpx.UnsupportedProtocol)
 
 
 class ProxyFailure(Exception):
@@ -60,27 +60,32 @@ class Upstream:
     def __init__(self, config: QbraidProxy, log=None) -> None:
         self.config = config
         self.allow = AllowList(list(config.allowed_origins), log)
-        self._client: Optional[httpx.AsyncClient] = None
+        self._client: Optional[aiohttp.ClientSession] = None
+        self._proxies: dict[str, str] = {}
 
     @property
-    def client(self) -> httpx.AsyncClient:
+    def client(self) -> aiohttp.ClientSession:
         # Made on first use, on the server's event loop; keeps connections alive between requests.
-        if self._client is None:
-            self._client = httpx.AsyncClient(
-                verify=ssl_context(self.config),
-                trust_env=True,
-                follow_redirects=False,
-                timeout=httpx.Timeout(self.config.timeout, connect=self.config.connect_timeout),
-                limits=httpx.Limits(
-                    max_connections=self.config.max_connections,
-                    max_keepalive_connections=self.config.max_connections,
+        if self._client is None or self._client.closed:
+            # Read once with the client, as a requests.Session or httpx client reads it.
+            self._proxies = urllib.request.getproxies_environment()
+            self._client = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(
+                    limit=self.config.max_connections, ssl=ssl_context(self.config)
                 ),
+                timeout=aiohttp.ClientTimeout(
+                    sock_connect=self.config.connect_timeout, sock_read=self.config.timeout
+                ),
+                # Never keep or send cookies: nothing of one user's API session leaks to another request.
+                cookie_jar=aiohttp.DummyCookieJar(),
+                # The proxy is chosen per request from the environment, with requests' rules.
+                trust_env=False,
             )
         return self._client
 
     async def close(self) -> None:
         if self._client is not None:
-            await self._client.aclose()
+            await self._client.close()
             self._client = None
 
     async def forward(
@@ -115,44 +120,50 @@ class Upstream:
     async def _send(
         self, method: str, url: str, headers: dict[str, str], body: bytes
     ) -> tuple[int, dict[str, str], bytes]:
-        request = self.client.build_request(method, url, headers=headers, content=body or None)
         host = urlsplit(url).netloc
+        client = self.client
+        proxy = environment_proxy_url(url, self._proxies)
         try:
-            response = await self.client.send(request, stream=True)
-        except _CONNECT_ERRORS as err:
-            raise ProxyFailure("connect", "upstream_connect", _describe_connect(err, url)) from None
-        except httpx.TimeoutException:
+            async with client.request(
+                method, url, headers=headers, data=body or None, proxy=proxy, allow_redirects=False
+            ) as response:
+                chunks = []
+                size = 0
+                async for chunk in response.content.iter_chunked(65536):
+                    size += len(chunk)
+                    if size > self.config.max_response_bytes:
+                        # Not a failure to retry: the same answer would come again.
+                        raise ProxyFailure(
+                            "refused",
+                            "response_too_large",
+                            f"The answer of {host} is larger than {self.config.max_response_bytes} bytes; it was cut off.",
+                        )
+                    chunks.append(chunk)
+                # aiohttp decoded the body (the cap counted decoded bytes): its encoding no longer applies.
+                answer_headers = {name.lower(): value for name, value in response.headers.items()}
+                answer_headers.pop("content-encoding", None)
+                return response.status, answer_headers, b"".join(chunks)
+        except ProxyFailure:
+            raise
+        except aiohttp.ClientHttpProxyError as err:
+            raise ProxyFailure("connect", "upstream_connect", _describe_proxy_status(err.status, url)) from None
+        except aiohttp.ClientConnectorCertificateError:
+            raise ProxyFailure("connect", "upstream_connect", _untrusted(host)) from None
+        except aiohttp.ClientProxyConnectionError:
+            raise ProxyFailure("connect", "upstream_connect", _proxy_refused(url)) from None
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as err:
+            if isinstance(getattr(err, "os_error", None), ssl.SSLCertVerificationError):
+                raise ProxyFailure("connect", "upstream_connect", _untrusted(host)) from None
+            raise ProxyFailure("connect", "upstream_connect", f"Could not connect to {host}.") from None
+        except (asyncio.TimeoutError, aiohttp.SocketTimeoutError):
             raise ProxyFailure("read", "upstream_timeout", f"{host} did not answer in time.", 504) from None
-        except httpx.HTTPError as err:
+        except aiohttp.ClientError as err:
             raise ProxyFailure("read", "upstream_read", f"The connection to {host} failed: {type(err).__name__}.") from None
-        try:
-            chunks = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > self.config.max_response_bytes:
-                    # Not a failure to retry: the same answer would come again.
-                    raise ProxyFailure(
-                        "refused",
-                        "response_too_large",
-                        f"The answer of {host} is larger than {self.config.max_response_bytes} bytes; it was cut off.",
-                    )
-                chunks.append(chunk)
-        except httpx.TimeoutException:
-            raise ProxyFailure("read", "upstream_timeout", f"{host} stopped answering.", 504) from None
-        except httpx.HTTPError as err:
-            raise ProxyFailure("read", "upstream_read", f"The answer of {host} broke off: {type(err).__name__}.") from None
-        finally:
-            await response.aclose()
-        answer_headers = {name.lower(): value for name, value in response.headers.items()}
-        # httpx decoded the body (the cap counted decoded bytes): its encoding no longer applies.
-        answer_headers.pop("content-encoding", None)
-        return response.status_code, answer_headers, b"".join(chunks)
 
 
 def environment_proxy(url: str) -> Optional[str]:
     """The HTTP proxy the environment names for ``url`` (``HTTPS_PROXY``, ``HTTP_PROXY``,
-    ``ALL_PROXY``, lower case first, ``NO_PROXY`` honoured: what requests and httpx use),
+    ``ALL_PROXY``, lower case first, ``NO_PROXY`` honoured: what requests uses),
     as ``host:port`` without its credentials; ``None`` when the request goes direct."""
     parts = urlsplit(url)
     proxies = urllib.request.getproxies_environment()
@@ -165,23 +176,36 @@ def environment_proxy(url: str) -> Optional[str]:
     return f"{proxy_parts.hostname}:{proxy_parts.port or 80}"
 
 
-def _describe_connect(err: Exception, url: str) -> str:
-    """Say what failed without the error's own text, which may hold the proxy's password."""
-    host = urlsplit(url).netloc
+def environment_proxy_url(url: str, proxies: Optional[dict[str, str]] = None) -> Optional[str]:
+    """The full proxy URL (credentials included) the environment names for ``url``, or ``None``."""
+    parts = urlsplit(url)
+    if proxies is None:
+        proxies = urllib.request.getproxies_environment()
+    if urllib.request.proxy_bypass_environment(parts.hostname or "", proxies):
+        return None
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy:
+        return None
+    return proxy if "://" in proxy else "http://" + proxy
+
+
+def _untrusted(host: str) -> str:
+    return (
+        f"The API's certificate ({host}) is not trusted: set REQUESTS_CA_BUNDLE or c.QbraidProxy.ca_bundle "
+        "to your company's CA bundle."
+    )
+
+
+def _proxy_refused(url: str) -> str:
+    return f"The HTTP proxy {environment_proxy(url)} refused the connection: check HTTPS_PROXY and NO_PROXY."
+
+
+def _describe_proxy_status(status: int, url: str) -> str:
+    """Say what the HTTP proxy answered, never with its credentials."""
     proxy = environment_proxy(url)
-    text = str(err)
-    if proxy and "407" in text:
+    if status == 407:
         return (
             f"The HTTP proxy {proxy} asked for credentials (407): put them in the proxy URL "
             "(https_proxy=http://user:password@host:port)."
         )
-    if "CERTIFICATE_VERIFY_FAILED" in text or isinstance(err.__context__, ssl.SSLCertVerificationError):
-        return (
-            f"The API's certificate ({host}) is not trusted: set REQUESTS_CA_BUNDLE or c.QbraidProxy.ca_bundle "
-            "to your company's CA bundle."
-        )
-    if proxy:
-        if isinstance(err, httpx.ProxyError):
-            return f"The HTTP proxy {proxy} did not open a tunnel to {host}: check HTTPS_PROXY and NO_PROXY."
-        return f"The HTTP proxy {proxy} refused the connection: check HTTPS_PROXY and NO_PROXY."
-    return f"Could not connect to {host}."
+    return f"The HTTP proxy {proxy} did not open a tunnel to {urlsplit(url).netloc} ({status}): check HTTPS_PROXY and NO_PROXY."
