@@ -1,6 +1,9 @@
 import { ISignal, Signal } from '@lumino/signaling';
 import { endpointForApiKey } from './dialects';
+import { ConfigError } from './errors';
 import { QbraidSession } from './session';
+import { normalizeBaseUrl } from './url';
+import { settingsProblems } from './validation';
 import type { IQbraidTransport } from './transport';
 import type {
   ApiVersionOption,
@@ -40,6 +43,11 @@ export interface IConnectionStatusOptions {
   probe?: (values: ISignInValues) => IQbraidSession;
   /** What the default probe sends with: the session's own route (proxy or direct). */
   transport?: IQbraidTransport;
+  /**
+   * The settings' own check of values about to be saved (the schema), run
+   * before anything is sent; a message naming the refused setting, or `null`.
+   */
+  validate?: (values: Partial<ISignInValues>) => Promise<string | null>;
   /** The clock of `lastCheck`. */
   now?: () => Date;
 }
@@ -59,6 +67,7 @@ export class ConnectionStatus {
     this._signOut = options.signOut;
     this._probe = options.probe ?? (values => this._defaultProbe(values));
     this._transport = options.transport;
+    this._validate = options.validate ?? null;
     this._now = options.now ?? (() => new Date());
     this.session.changed.connect(this._onSessionChanged, this);
     this._state = this.hasCredentials ? 'unverified' : 'signed-out';
@@ -134,6 +143,11 @@ export class ConnectionStatus {
       apiVersion: values.apiVersion ?? ''
     };
     return this._track('sign-in', async () => {
+      // Nothing is sent before the values pass the check the settings apply.
+      const problem = await this._check(entered);
+      if (problem) {
+        throw new ConfigError(problem, { code: 'invalid_setting' });
+      }
       const probe = this._probe(entered);
       try {
         const identity = await probe.verify();
@@ -196,6 +210,28 @@ export class ConnectionStatus {
     if (this._autoTimer !== null) {
       clearTimeout(this._autoTimer);
     }
+  }
+
+  /**
+   * The field table's check of the entered values, then the settings' own:
+   * one message naming each refused field (never a value), or `null`.
+   */
+  private async _check(values: ISignInValues): Promise<string | null> {
+    const problems = settingsProblems({
+      email: values.email,
+      apiKey: values.apiKey
+    });
+    if (values.baseUrl) {
+      try {
+        normalizeBaseUrl(values.baseUrl);
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    }
+    if (problems.length) {
+      return problems.join(' ');
+    }
+    return this._validate ? this._validate(values) : null;
   }
 
   /**
@@ -326,4 +362,6 @@ export class ConnectionStatus {
   private _verifiedKey: string | null = null;
   private _settingsError: string | null = null;
   private readonly _transport: IQbraidTransport | undefined;
+  private readonly _validate:
+    ((values: Partial<ISignInValues>) => Promise<string | null>) | null;
 }

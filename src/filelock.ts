@@ -27,12 +27,53 @@ export function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * Hold the lock `name` while `task` runs, without waiting for it: a marker
+ * other tabs can see (`isHeldElsewhere`), never a queue. Where Web Locks are
+ * missing it only runs `task`.
+ */
+export function holdLock<T>(name: string, task: () => Promise<T>): Promise<T> {
+  const locks = Private.locks();
+  if (!locks) {
+    return task();
+  }
+  // Shared mode: several tabs may hold it at once; it only says "someone asks".
+  return locks.request(name, { mode: 'shared' }, task);
+}
+
+/**
+ * Whether another tab of the lab holds `name` while this one does not.
+ */
+export async function isHeldElsewhere(
+  name: string,
+  heldHere: boolean
+): Promise<boolean> {
+  const locks = Private.locks();
+  if (!locks || heldHere || typeof locks.query !== 'function') {
+    return false;
+  }
+  const state = await locks.query();
+  return (state.held ?? []).some(lock => lock.name === name);
+}
+
+/**
  * The part of the Web Locks API used here.
  */
 interface ILockManager {
   request<T>(name: string, task: () => Promise<T>): Promise<T>;
+  request<T>(
+    name: string,
+    options: { mode: 'shared' | 'exclusive' },
+    task: () => Promise<T>
+  ): Promise<T>;
+  query?(): Promise<{ held?: Array<{ name: string }> }>;
 }
 
 namespace Private {
   export const queues = new Map<string, Promise<void>>();
+
+  export function locks(): ILockManager | null {
+    const locks = (globalThis as { navigator?: { locks?: ILockManager } })
+      .navigator?.locks;
+    return locks && typeof locks.request === 'function' ? locks : null;
+  }
 }

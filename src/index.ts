@@ -17,9 +17,11 @@ import { QbraidSession } from './session';
 import { timedActivate } from './timing';
 import { CREDENTIAL_FIELDS } from './fields';
 import {
+  applySettings,
   describeSettingsErrors,
   IQbraidSettings,
-  sessionUpdateFromSettings
+  sessionUpdateFromSettings,
+  settingsErrorReasons
 } from './settings';
 import { QbraidrcSyncManager, RegistrySettings } from './syncmanager';
 import { IQbraidCredentialsSync, IQbraidSession } from './tokens';
@@ -73,15 +75,15 @@ const sessionPlugin: JupyterFrontEndPlugin<IQbraidSession> = {
       const apply = (settings: ISettingRegistry.ISettings) => {
         router.mode =
           (settings.composite['connection'] as ConnectionMode) ?? 'auto';
-        try {
-          session.update(
-            sessionUpdateFromSettings(settings.composite as IQbraidSettings)
-          );
-        } catch (error) {
+        const refused = applySettings(
+          session,
+          sessionUpdateFromSettings(settings.composite as IQbraidSettings)
+        );
+        if (refused.length) {
           Notification.error(
             trans.__(
-              'qBraid settings not applied: %1',
-              (error as Error).message
+              'These qBraid settings were not applied (the others were): %1',
+              refused.join(' ')
             )
           );
         }
@@ -198,6 +200,17 @@ const loginPlugin: JupyterFrontEndPlugin<void> = {
         // The check of a sign-in goes the way the session's requests go.
         transport:
           session instanceof QbraidSession ? session.transport : undefined,
+        // What the settings will apply, checked before anything is sent.
+        validate: async values => {
+          const settings = await registry.load(PLUGIN_ID);
+          const entered = Object.fromEntries(
+            Object.entries(values).filter(([, value]) => value)
+          );
+          const errors = settings.validate(
+            JSON.stringify({ ...settings.user, ...entered })
+          );
+          return errors ? settingsErrorReasons(errors) : null;
+        },
         save: async values =>
           new RegistrySettings(await registry.load(PLUGIN_ID)).save(values),
         signOut: () => sync.signOut()

@@ -17,10 +17,10 @@ import {
   ApiVersion,
   CREDENTIAL_FIELDS,
   CREDENTIAL_HEADERS,
-  CredentialProperty,
-  fieldOf
+  CredentialProperty
 } from './fields';
 import { redact } from './redact';
+import { checkCredential as checkFieldValue } from './validation';
 import { AttemptFailure, RetryPolicy } from './retry';
 import { IQbraidTransport, QbraidTransport, TransportError } from './transport';
 import type {
@@ -66,11 +66,7 @@ export interface IQbraidSessionOptions
   maxResponseBytes?: number;
 }
 
-/**
- * The longest credential accepted, in characters. Real keys and JWTs are far
- * shorter; a huge value is a paste mistake that would only be refused later.
- */
-export const MAX_CREDENTIAL_LENGTH = 8192;
+export { MAX_CREDENTIAL_LENGTH } from './validation';
 
 /**
  * A session to the qBraid API: the browser/Node counterpart of the Python
@@ -877,42 +873,8 @@ namespace Private {
     | { ok: true; value: unknown }
     | { ok: false; failure: AttemptFailure; error: QbraidApiError };
 
-  // eslint-disable-next-line no-control-regex
-  const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
-
-  /**
-   * Check a credential value; returns it, or throws a ConfigError that names
-   * the credential but never shows its value.
-   */
-  export function checkCredential(
-    property: CredentialProperty,
-    value: string | null | undefined
-  ): string | null | undefined {
-    const label = fieldOf(property).label;
-    const name = label[0].toUpperCase() + label.slice(1);
-    if (value === null || value === undefined || value === '') {
-      return value;
-    }
-    if (typeof value !== 'string') {
-      throw new ConfigError(`${name} must be a string.`, {
-        code: 'invalid_credential'
-      });
-    }
-    if (value.length > MAX_CREDENTIAL_LENGTH) {
-      throw new ConfigError(
-        `${name} is ${value.length} characters long; at most ${MAX_CREDENTIAL_LENGTH} are accepted.`,
-        { code: 'invalid_credential' }
-      );
-    }
-    // Control characters would split a header (or a qbraidrc line) in two.
-    if (UNSAFE_CHARACTERS.test(value) || value !== value.trim()) {
-      throw new ConfigError(
-        `${name} contains a line break, a control character or surrounding spaces.`,
-        { code: 'invalid_credential' }
-      );
-    }
-    return value;
-  }
+  /** A credential checked by the one validation (`validation.ts`). */
+  export const checkCredential = checkFieldValue;
 
   /** Per-call headers merged over the session's, names compared case-insensitively. */
   export function mergeHeaders(

@@ -54,6 +54,16 @@ export interface ISettingsValidationError {
  * value, so no secret is shown.
  */
 export function describeSettingsErrors(errors: unknown): string {
+  return (
+    `Your qBraid session settings were refused, so none of them apply: ${settingsErrorReasons(errors)}. ` +
+    'Fix or remove that value in Settings → Settings Editor → qBraid session (JSON Settings Editor), then reload the page.'
+  );
+}
+
+/**
+ * Each refused setting named, with why (the validator's words, never the value).
+ */
+export function settingsErrorReasons(errors: unknown): string {
   const list = Array.isArray(errors)
     ? (errors as ISettingsValidationError[])
     : [];
@@ -69,13 +79,34 @@ export function describeSettingsErrors(errors: unknown): string {
         : (error.message ?? 'is not valid');
     return `"${name}" ${why}`;
   });
-  const detail = reasons.length
+  return reasons.length
     ? reasons.join('; ')
     : errors instanceof Error
       ? errors.message
       : String(errors);
-  return (
-    `Your qBraid session settings were refused, so none of them apply: ${detail}. ` +
-    'Fix or remove that value in Settings → Settings Editor → qBraid session (JSON Settings Editor), then reload the page.'
-  );
+}
+
+/**
+ * Apply `update` to `session`; when a value is refused, apply every other one
+ * and answer why each refused one was (one message per value, never the
+ * value), so one bad setting does not drop a good key.
+ */
+export function applySettings(
+  session: { update(values: IQbraidCredentials & QbraidRetryUpdate): void },
+  update: IQbraidCredentials & QbraidRetryUpdate
+): string[] {
+  try {
+    session.update(update);
+    return [];
+  } catch {
+    const refused: string[] = [];
+    for (const [name, value] of Object.entries(update)) {
+      try {
+        session.update({ [name]: value });
+      } catch (error) {
+        refused.push((error as Error).message);
+      }
+    }
+    return refused;
+  }
 }

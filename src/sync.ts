@@ -1,7 +1,7 @@
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 import { ConfigError } from './errors';
-import { withLock } from './filelock';
+import { holdLock, isHeldElsewhere, withLock } from './filelock';
 import { QbraidrcFile } from './qbraidrc';
 import {
   IQbraidrcSnapshot,
@@ -183,8 +183,10 @@ export class CredentialsSync {
    * Resolves when no change is waiting and no sync is running.
    */
   async idle(): Promise<void> {
-    while (this._timer !== null || this._busy) {
-      await (this._busy ?? new Promise(r => setTimeout(r, this._debounceMs)));
+    while (this._timer !== null || this._busy || this._question) {
+      await (this._busy ??
+        this._question ??
+        new Promise(r => setTimeout(r, this._debounceMs)));
     }
   }
 
@@ -210,8 +212,12 @@ export class CredentialsSync {
   private _pendingKeys(
     desired: Partial<Record<QbraidConfigKey, string | null>>
   ): QbraidConfigKey[] {
+    // A key the person is being asked about waits for the answer.
     return Private.KEYS.filter(
-      key => desired[key] !== undefined && desired[key] !== this._synced[key]
+      key =>
+        desired[key] !== undefined &&
+        desired[key] !== this._synced[key] &&
+        !this._asking.has(key)
     );
   }
 
@@ -242,12 +248,20 @@ export class CredentialsSync {
     const previous = this._busy ?? Promise.resolve();
     const current = previous.then(async () => {
       try {
-        const message = await withLock(
-          `jupyterlab-qbraid-session:${this._store.path}`,
-          step
-        );
-        if (message !== null) {
-          this._setStatus('ok', message);
+        const message = await withLock(this._lockName, step);
+        if (this._asking.size) {
+          this._setStatus('conflict', this._waitingMessage());
+        } else if (message !== null) {
+          const elsewhere = await isHeldElsewhere(
+            `${this._lockName}:question`,
+            false
+          );
+          this._setStatus(
+            'ok',
+            elsewhere
+              ? `${message} A question about ${this._store.path} is waiting for your answer in another tab.`
+              : message
+          );
         } else if (this._status.state === 'error') {
           // The problem is gone, though nothing needed doing: say so.
           this._setStatus(
@@ -324,17 +338,17 @@ export class CredentialsSync {
         const clash = external.filter(
           key => changed.includes(key) && fresh.get(key) !== desired[key]
         );
-        let useFile: QbraidConfigKey[] = [];
-        if (clash.length && !insist) {
-          useFile = (await this._ask(clash)) === 'file' ? clash : [];
-        }
+        const asked = clash.length && !insist ? clash : [];
         await this._import(
           fresh,
-          external.filter(
-            key => !changed.includes(key) || useFile.includes(key)
-          )
+          external.filter(key => !changed.includes(key))
         );
-        changed = changed.filter(key => !useFile.includes(key));
+        if (asked.length) {
+          // Never wait for a person while holding the file's lock (other tabs
+          // must go on): the other keys are written now, these once answered.
+          this._startQuestion(asked);
+          changed = changed.filter(key => !asked.includes(key));
+        }
         this._baseline = baseline;
       }
       const file = QbraidrcFile.parse(baseline.text);
@@ -459,16 +473,83 @@ export class CredentialsSync {
     }
   }
 
-  private async _ask(keys: QbraidConfigKey[]): Promise<'mine' | 'file'> {
+  /**
+   * Ask about `keys` outside every lock and queue, then settle the answer in
+   * a step of its own: other writes (of this tab or another) go on meanwhile.
+   */
+  private _startQuestion(keys: QbraidConfigKey[]): void {
+    keys.forEach(key => this._asking.add(key));
     const conflict: ISyncConflict = {
       settings: keys.map(key => Private.SETTING_OF[key]),
       path: this._store.path
     };
-    this._setStatus(
-      'conflict',
-      `${conflict.settings.join(', ')} changed both here and in ${this._store.path}.`
+    const answer = this._resolveConflict
+      ? holdLock(`${this._lockName}:question`, () =>
+          this._resolveConflict!(conflict)
+        )
+      : Promise.resolve<'mine' | 'file'>('file');
+    const settled = answer
+      .catch((): 'file' => 'file')
+      .then(choice => {
+        keys.forEach(key => this._asking.delete(key));
+        return this._run(() => this._settle(keys, choice));
+      })
+      .finally(() => {
+        if (this._question === settled) {
+          this._question = null;
+        }
+      });
+    this._question = settled;
+  }
+
+  /**
+   * Make the file and the settings agree on what the person chose: the file's
+   * value as it is now, or the settings' value written to the file and saved
+   * to the settings again (another tab may have saved another one meanwhile).
+   */
+  private async _settle(
+    keys: QbraidConfigKey[],
+    choice: 'mine' | 'file'
+  ): Promise<string> {
+    const names = keys.map(key => Private.SETTING_OF[key]).join(', ');
+    const snapshot = await this._store.read();
+    this._baseline = snapshot;
+    const file = this._store.file!;
+    if (choice === 'file') {
+      await this._import(file, keys);
+      return `Took ${names} from ${this._store.path}.`;
+    }
+    const desired = this._desired();
+    const values = Object.fromEntries(
+      keys.map(key => [key, desired[key] ?? null])
     );
-    return this._resolveConflict ? this._resolveConflict(conflict) : 'file';
+    const edited = QbraidrcFile.parse(snapshot.text);
+    if (edited.update(values)) {
+      this._baseline = await this._store.write(edited, snapshot);
+      this._status.writes++;
+    }
+    const settings: Partial<CredentialValues> = {};
+    for (const key of keys) {
+      this._synced[key] = values[key];
+      settings[Private.SETTING_OF[key]] =
+        this._settings.values[Private.SETTING_OF[key]];
+    }
+    this._importing = true;
+    try {
+      await this._settings.save(settings);
+    } finally {
+      this._importing = false;
+    }
+    return `Kept your ${names} in ${this._store.path}.`;
+  }
+
+  private _waitingMessage(): string {
+    const names = [...this._asking].map(key => Private.SETTING_OF[key]);
+    return `${names.join(', ')} changed both here and in ${this._store.path}: waiting for your answer.`;
+  }
+
+  private get _lockName(): string {
+    return `jupyterlab-qbraid-session:${this._store.path}`;
   }
 
   /** The settings as qbraidrc values: `null` removes a key, `undefined` leaves it alone. */
@@ -480,7 +561,8 @@ export class CredentialsSync {
     }
     // An empty base URL defers to the file.
     const url = values.baseUrl.trim();
-    desired.url = url ? (Private.usableUrl(url) ?? url) : undefined;
+    // A URL the session refuses is never written: the session names it.
+    desired.url = url ? (Private.usableUrl(url) ?? undefined) : undefined;
     return desired;
   }
 
@@ -514,6 +596,9 @@ export class CredentialsSync {
   private _poll: Poll | null = null;
   private _busy: Promise<void> | null = null;
   private _importing = false;
+  /** The keys a person is being asked about, and the answer's settling. */
+  private readonly _asking = new Set<QbraidConfigKey>();
+  private _question: Promise<void> | null = null;
   private _started = false;
 }
 

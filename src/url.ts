@@ -12,6 +12,15 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * session sends credentials to this address.
  */
 export function normalizeBaseUrl(value: string): string {
+  // A backslash or a control character is read differently by browsers and
+  // by other parsers (the settings schema, Python): refuse instead of guessing.
+  // eslint-disable-next-line no-control-regex
+  if (/[\\\u0000-\u0020\u007f-\uffff]/.test(value.trim())) {
+    throw new ConfigError(
+      'The qBraid base URL may hold only printable ASCII characters, without spaces or backslashes.',
+      { code: 'invalid_base_url' }
+    );
+  }
   let url: URL;
   try {
     url = new URL(value.trim());

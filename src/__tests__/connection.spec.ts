@@ -166,3 +166,57 @@ describe('ConnectionStatus default probe', () => {
     expect(sent).toEqual(['https://api.equal1.com/api/v1/users/verify']);
   });
 });
+
+describe('ConnectionStatus sign-in checks', () => {
+  function status(validate?: () => Promise<string | null>) {
+    const api = new FakeApi();
+    const session = new QbraidSession({
+      env: {},
+      fetch: api.fetch,
+      sleep: api.sleep
+    });
+    const s = new ConnectionStatus({
+      session,
+      save: async () => undefined,
+      signOut: async () => undefined,
+      validate
+    });
+    return { api, s };
+  }
+
+  it.each([
+    [
+      'a base URL with a backslash',
+      { baseUrl: 'https://evil.test\\.api.qbraid.com/api' },
+      'base URL'
+    ],
+    [
+      'an impossible port',
+      { baseUrl: 'https://api.example.com:99999/api' },
+      'base URL'
+    ],
+    ['a non-ASCII email', { email: 'josé@example.com' }, 'Email'],
+    ['a key with a no-break space', { apiKey: 'qbr\u00a0key' }, 'API key']
+  ])(
+    'refuses %s before anything is sent, naming the field',
+    async (_, entered, field) => {
+      const { api, s } = status();
+      const error = await rejection(
+        s.signIn({ email: '', apiKey: 'qbr_key', baseUrl: '', ...entered })
+      );
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toContain(field);
+      expect(api.requests).toEqual([]);
+      expect(s.error).toBe(error);
+    }
+  );
+
+  it("runs the settings' own check too, before anything is sent", async () => {
+    const { api, s } = status(async () => '"apiKey" must match pattern');
+    const error = await rejection(
+      s.signIn({ email: '', apiKey: 'qbr_key', baseUrl: '' })
+    );
+    expect(error.message).toBe('"apiKey" must match pattern');
+    expect(api.requests).toEqual([]);
+  });
+});

@@ -4,7 +4,15 @@ import {
 } from '@jupyterlab/settingregistry';
 import { PartialJSONObject } from '@lumino/coreutils';
 import schema from '../../schema/plugin.json';
-import { describeSettingsErrors, sessionUpdateFromSettings } from '../settings';
+import { ConfigError } from '../errors';
+import { CREDENTIAL_FIELDS } from '../fields';
+import { QbraidSession } from '../session';
+import {
+  applySettings,
+  describeSettingsErrors,
+  sessionUpdateFromSettings
+} from '../settings';
+import { fieldRules } from '../validation';
 
 const validator = new DefaultSchemaValidator();
 const PLUGIN_ID = 'jupyterlab-qbraid-session:plugin';
@@ -116,5 +124,70 @@ describe('describeSettingsErrors', () => {
     expect(message).toContain('"baseUrl" must match pattern');
     expect(message).toContain('"apiKee" is not a setting of this extension');
     expect(message).toContain('Settings Editor');
+  });
+});
+
+describe('one validation for the schema, the panel and the session', () => {
+  it('the schema holds the field table rules for every credential', () => {
+    const properties = (schema as any).properties;
+    for (const field of CREDENTIAL_FIELDS) {
+      expect([field.setting, properties[field.setting]]).toEqual([
+        field.setting,
+        expect.objectContaining(fieldRules(field))
+      ]);
+      expect(properties[field.setting].type).toBe('string');
+    }
+  });
+
+  it.each([
+    ['a no-break space', 'abc\u00a0def'],
+    ['a next-line character', 'abc\u0085def'],
+    ['a byte-order mark', '\ufeffabc'],
+    ['an accented letter', 'clé'],
+    ['a tab', 'abc\tdef'],
+    ['a final line break', 'abc\n']
+  ])(
+    'a key with %s is refused alike by the schema and the session',
+    (_, value) => {
+      expect(validate({ apiKey: value })).not.toBeNull();
+      expect(() => new QbraidSession({ apiKey: value, env: {} })).toThrow(
+        /API key/
+      );
+    }
+  );
+
+  it('a non-ASCII email is refused by both, naming the field', () => {
+    expect(validate({ email: 'josé@example.com' })).not.toBeNull();
+    expect(
+      () => new QbraidSession({ userEmail: 'josé@example.com', env: {} })
+    ).toThrow(/^Email must be an address/);
+  });
+
+  it.each([
+    ['an impossible port', 'https://api.example.com:99999/api/v1'],
+    ['a backslash in the authority', 'https://evil.test\\.api.qbraid.com/api'],
+    ['a space', 'https://api.example.com/a b'],
+    ['a query', 'https://api.example.com/api?x=1']
+  ])('a base URL with %s is refused by both', (_, url) => {
+    expect(validate({ baseUrl: url })).not.toBeNull();
+    expect(() => new QbraidSession({ baseUrl: url, env: {} })).toThrow(
+      ConfigError
+    );
+  });
+});
+
+describe('applySettings', () => {
+  it('applies every value but a refused one, and says which and why', () => {
+    const session = new QbraidSession({ env: {} });
+    const refused = applySettings(session, {
+      ...sessionUpdateFromSettings({
+        apiKey: 'qbr_new-key',
+        baseUrl: 'https://api.example.com:99999/api/v1'
+      })
+    });
+    expect(session.apiKey).toBe('qbr_new-key');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toContain('base URL');
+    expect(refused[0]).not.toContain('qbr_new-key');
   });
 });

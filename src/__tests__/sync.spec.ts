@@ -215,6 +215,71 @@ describe('CredentialsSync', () => {
     });
   });
 
+  it('never writes a base URL the session refuses, while the key beside it is written', async () => {
+    contents.edit(PATH, '[default]\napi-key = k0\n');
+    await makeSync().start();
+    await settings.set({
+      apiKey: 'k1',
+      baseUrl: 'https://api.example.com:99999/api/v1'
+    });
+    await sync.idle();
+    expect(contents.read(PATH)).toBe('[default]\napi-key = k1\n');
+  });
+
+  describe('a question in one tab', () => {
+    it('never stalls another tab, and after "keep mine" the file and the settings agree', async () => {
+      contents.edit(PATH, '[default]\napi-key = k0\n');
+      let answer: (choice: 'mine' | 'file') => void = () => undefined;
+      const tabA = makeSync({
+        resolveConflict: () => new Promise(resolve => (answer = resolve))
+      });
+      const settingsB = new FakeSettings();
+      const tabB = new CredentialsSync({
+        settings: settingsB,
+        store: new QbraidrcStore({ contents: contents.manager }),
+        debounceMs: 10,
+        pollMs: 0,
+        resolveConflict: async () => 'mine'
+      });
+      try {
+        await tabA.start();
+        await tabB.start();
+        contents.edit(PATH, '[default]\napi-key = from-terminal\n');
+        await settings.set({ apiKey: 'key-of-tab-a' });
+        await tabA.flush();
+        expect(tabA.status.state).toBe('conflict');
+        expect(tabA.status.message).toContain('waiting for your answer');
+        // Tab A's question is open; tab B's change still reaches the file.
+        await settingsB.set({ apiKey: 'key-of-tab-b' });
+        await tabB.idle();
+        expect(contents.read(PATH)).toBe('[default]\napi-key = key-of-tab-b\n');
+        answer('mine');
+        await tabA.idle();
+        expect(contents.read(PATH)).toBe('[default]\napi-key = key-of-tab-a\n');
+        expect(settings.values.apiKey).toBe('key-of-tab-a');
+        expect(tabA.status).toMatchObject({ state: 'ok' });
+      } finally {
+        tabB.dispose();
+      }
+    });
+
+    it('after "use file", the settings take the file as it is when answered', async () => {
+      contents.edit(PATH, '[default]\napi-key = k0\n');
+      let answer: (choice: 'mine' | 'file') => void = () => undefined;
+      await makeSync({
+        resolveConflict: () => new Promise(resolve => (answer = resolve))
+      }).start();
+      contents.edit(PATH, '[default]\napi-key = terminal-1\n');
+      await settings.set({ apiKey: 'lab-key' });
+      await sync.flush();
+      contents.edit(PATH, '[default]\napi-key = terminal-2\n');
+      answer('file');
+      await sync.idle();
+      expect(settings.values.apiKey).toBe('terminal-2');
+      expect(contents.read(PATH)).toBe('[default]\napi-key = terminal-2\n');
+    });
+  });
+
   it('picks up qbraid configure run in a terminal', async () => {
     settings.values.apiKey = 'lab-key';
     await makeSync().start();
