@@ -341,7 +341,9 @@ export class CredentialsSync {
         const asked = clash.length && !insist ? clash : [];
         await this._import(
           fresh,
-          external.filter(key => !changed.includes(key))
+          external.filter(
+            key => !changed.includes(key) && !this._asking.has(key)
+          )
         );
         if (asked.length) {
           // Never wait for a person while holding the file's lock (other tabs
@@ -417,7 +419,11 @@ export class CredentialsSync {
     if (!external.length) {
       return null;
     }
-    await this._import(fresh, external);
+    // A key the person is being asked about waits for the answer.
+    await this._import(
+      fresh,
+      external.filter(key => !this._asking.has(key))
+    );
     return `Imported a change of ${this._store.path} made outside the lab.`;
   }
 

@@ -253,6 +253,9 @@ describe('CredentialsSync', () => {
         await settingsB.set({ apiKey: 'key-of-tab-b' });
         await tabB.idle();
         expect(contents.read(PATH)).toBe('[default]\napi-key = key-of-tab-b\n');
+        // Tab A looks at the file meanwhile: the asked key is not taken from it.
+        await tabA.checkFile();
+        expect(settings.values.apiKey).toBe('key-of-tab-a');
         answer('mine');
         await tabA.idle();
         expect(contents.read(PATH)).toBe('[default]\napi-key = key-of-tab-a\n');

@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import {
   API,
   expect,
@@ -90,6 +91,7 @@ test('signing in through the Jupyter server writes ~/.qbraid/qbraidrc, with hidd
   );
   const panel = page.locator('#jp-qbraid-login');
   await expect(panel).toContainText('Connection: through the Jupyter server');
+  await expect(panel.locator('#jp-qbraid-email')).toBeFocused();
   await panel.locator('#jp-qbraid-api-key').fill('demo-api-key');
   await panel.getByRole('button', { name: 'Sign in' }).click();
   await expect(panel.getByText('Signed in as demo@example.com')).toBeVisible();
@@ -101,4 +103,83 @@ test('signing in through the Jupyter server writes ~/.qbraid/qbraidrc, with hidd
     recorded.some(r => r.path === '/api/v1/users/verify' && r.method === 'GET')
   ).toBe(true);
   expect(recorded.filter(r => r.method === 'OPTIONS')).toEqual([]);
+});
+
+test('a question in one tab does not stall another tab, and "Keep mine" leaves file and settings agreeing', async ({
+  page,
+  context,
+  baseURL
+}) => {
+  const syncStatus = (p: Page) =>
+    p.evaluate(async () => {
+      const sync: any = await (window as any).galata.getPlugin(
+        'jupyterlab-qbraid-session:sync'
+      );
+      await sync.syncNow();
+      return sync.status;
+    });
+  const setKey = (p: Page, value: string) =>
+    p.evaluate(
+      async ({ plugin, value }) => {
+        const registry: any = await (window as any).galata.getPlugin(
+          '@jupyterlab/apputils-extension:settings'
+        );
+        await registry.set(plugin, 'apiKey', value);
+      },
+      { plugin: PLUGIN, value }
+    );
+  writeQbraidrc('[default]\napi-key = k0\n');
+  expect((await syncStatus(page)).state).toBe('ok');
+  writeQbraidrc('[default]\napi-key = from-terminal\n');
+
+  // A second tab of the same lab, opened after the terminal edit.
+  const other = await context.newPage();
+  // A workspace of its own: two tabs on one workspace make the second one move.
+  await other.goto(`${baseURL}/lab/workspaces/second-tab`);
+  // As Galata waits for its own page: the in-page helper knows the app.
+  await other.waitForFunction(
+    () =>
+      typeof (window as any).jupyterapp === 'object' &&
+      typeof (window as any).galata?.app === 'object'
+  );
+  await other.evaluate(() => (window as any).jupyterapp.restored);
+  try {
+    expect((await syncStatus(other)).state).toBe('ok');
+
+    // This tab's change clashes with the terminal's: it asks.
+    await setKey(page, 'key-of-tab-a');
+    const question = page.locator('.jp-Notification-Toast-warning', {
+      hasText: 'Which should win?'
+    });
+    await expect(question).toBeVisible({ timeout: 20000 });
+
+    // Meanwhile the other tab's change reaches the file, and it says a question waits.
+    await setKey(other, 'key-of-tab-b');
+    await expect
+      .poll(readQbraidrc, { timeout: 20000 })
+      .toBe('[default]\napi-key = key-of-tab-b\n');
+    await expect
+      .poll(async () => (await syncStatus(other)).message)
+      .toContain('waiting for your answer in another tab');
+    expect((await syncStatus(page)).message).toContain(
+      'waiting for your answer'
+    );
+
+    await question.getByRole('button', { name: 'Keep mine' }).click();
+    await expect
+      .poll(readQbraidrc, { timeout: 20000 })
+      .toBe('[default]\napi-key = key-of-tab-a\n');
+    const kept = await page.evaluate(async plugin => {
+      const registry: any = await (window as any).galata.getPlugin(
+        '@jupyterlab/apputils-extension:settings'
+      );
+      return (await registry.get(plugin, 'apiKey')).composite;
+    }, PLUGIN);
+    expect(kept).toBe('key-of-tab-a');
+  } finally {
+    await other.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('qbraid:sign-out')
+    );
+    await other.close();
+  }
 });

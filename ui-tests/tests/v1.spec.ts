@@ -33,6 +33,9 @@ async function openPanel(page: IJupyterLabPageFixture) {
   );
   const panel = page.locator('#jp-qbraid-login');
   await expect(panel).toBeVisible();
+  // The panel focuses its first field on the next frame: typing before that
+  // would land in whichever field has the focus then.
+  await expect(panel.locator('#jp-qbraid-email')).toBeFocused();
   return panel;
 }
 
