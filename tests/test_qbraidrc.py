@@ -54,6 +54,21 @@ async def test_reads_the_text_and_its_etag_whatever_the_server_root(jp_fetch, qb
     assert response.headers["ETag"] == etag_of(RC.encode())
 
 
+async def test_a_write_with_the_login_cookie_but_no_xsrf_value_is_refused(jp_fetch, qbraidrc):
+    # A token request leaves the login cookie, as a browser session has.
+    info = await jp_fetch("qbraid-session", "info")
+    login = [c.split(";")[0] for c in info.headers.get_list("Set-Cookie") if c.startswith("username-")]
+    assert login
+    cookie_only = {"Authorization": "", "Cookie": login[0], "If-None-Match": "*"}
+    refused = await put(jp_fetch, RC, **cookie_only)
+    assert refused.code == 403
+    assert not qbraidrc.exists()
+    with_xsrf = {**cookie_only, "Cookie": f"{login[0]}; _xsrf=same-value", "X-XSRFToken": "same-value"}
+    accepted = await put(jp_fetch, RC, **with_xsrf)
+    assert accepted.code == 200
+    assert qbraidrc.read_text() == RC
+
+
 async def test_a_write_needs_a_precondition(jp_fetch, qbraidrc):
     response = await put(jp_fetch, RC)
     assert response.code == 428
