@@ -1,4 +1,12 @@
+import type { ISettingRegistry } from '@jupyterlab/settingregistry';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import type { ISignal } from '@lumino/signaling';
 import { CREDENTIAL_FIELDS, CredentialSetting } from './fields';
+import type {
+  CredentialValues,
+  ISyncedSettings,
+  SyncedSetting
+} from './qbraidrc/sync';
 import type {
   ApiVersionOption,
   IQbraidCredentials,
@@ -108,5 +116,46 @@ export function applySettings(
       }
     }
     return refused;
+  }
+}
+
+const SYNCED_SETTINGS: SyncedSetting[] = [
+  ...CREDENTIAL_FIELDS.map(field => field.setting),
+  'baseUrl'
+];
+
+/**
+ * The plugin's settings seen as the values the sync mirrors. Imports are saved
+ * in one write of the user settings.
+ */
+export class RegistrySettings implements ISyncedSettings {
+  /**
+   * Wrap loaded settings.
+   */
+  constructor(private readonly _settings: ISettingRegistry.ISettings) {}
+
+  /** The mirrored values (`''` when unset). */
+  get values(): CredentialValues {
+    const composite = this._settings.composite as Record<string, unknown>;
+    const values = {} as CredentialValues;
+    for (const key of SYNCED_SETTINGS) {
+      const value = composite[key];
+      values[key] = typeof value === 'string' ? value : '';
+    }
+    return values;
+  }
+
+  /** The registry's change signal. */
+  get changed(): ISignal<unknown, unknown> {
+    return this._settings.changed;
+  }
+
+  /** Merge values into the user settings with one save. */
+  async save(values: ReadonlyPartialJSONObject): Promise<void> {
+    const user = {
+      ...(this._settings.user as ReadonlyPartialJSONObject),
+      ...values
+    };
+    await this._settings.save(JSON.stringify(user, null, 2));
   }
 }

@@ -120,7 +120,9 @@ export interface IQbraidConfigStore {
 /**
  * One authenticated session to the qBraid API, the browser counterpart of the
  * Python `qbraid.api.QbraidSession`. Every plugin that requires
- * `IQbraidSession` receives the same instance.
+ * `IQbraidSession` receives the same instance: requests, read-only state,
+ * `changed` and `ready`. Reconfiguring it, its config store and closing it
+ * stay with the plugin that owns it (the settings are how people change it).
  */
 export interface IQbraidSession {
   /** The user email (configured, or learnt from the last check), or `null`. */
@@ -212,15 +214,6 @@ export interface IQbraidSession {
    * not given are taken from the session. Rejects with `ConfigError`.
    */
   saveConfig(values?: IQbraidCredentials): Promise<void>;
-  /** Reconfigure the session live; emits `changed` when something changed. */
-  update(values: IQbraidCredentials & QbraidRetryUpdate): void;
-  /**
-   * Use `store` (or none) as the fallback for values not given directly, as
-   * the SDK falls back to qbraidrc. Emits `changed` when values change.
-   */
-  setConfigStore(store: IQbraidConfigStore | null): void;
-  /** Abort requests in flight; later requests reject with a `ConfigError`. */
-  close(): void;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
-import { ConnectionRouter } from '../connectionrouter';
-import { IServerInfo } from '../serverhalf';
-import { IQbraidTransport, ITransportRequest } from '../transport';
+import { ConnectionRouter } from '../api/connectionrouter';
+import { IServerInfo } from '../api/serverhalf';
+import { IQbraidTransport, ITransportRequest } from '../api/transport';
 import { rejection } from './fakeapi';
 
 const API = 'https://api-v2.qbraid.com/api/v1';

@@ -3,7 +3,7 @@ import {
   detectApiVersion,
   DIALECTS,
   endpointForApiKey
-} from '../dialects';
+} from '../api/dialects';
 import { CREDENTIAL_FIELDS, CREDENTIAL_HEADERS } from '../fields';
 
 const HEX = 'ab'.repeat(32);

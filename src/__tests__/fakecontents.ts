@@ -2,7 +2,7 @@ import type { Contents } from '@jupyterlab/services';
 import { ServerConnection } from '@jupyterlab/services';
 import { Signal } from '@lumino/signaling';
 import { createHash } from 'crypto';
-import type { CredentialValues, ISyncedSettings } from '../sync';
+import type { CredentialValues, ISyncedSettings } from '../qbraidrc/sync';
 
 function refusal(
   status: number,

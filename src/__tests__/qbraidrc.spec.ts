@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError } from '../errors';
-import { MAX_QBRAIDRC_BYTES, QbraidrcFile } from '../qbraidrc';
+import { ConfigError } from '../api/errors';
+import { MAX_QBRAIDRC_BYTES, QbraidrcFile } from '../qbraidrc/file';
 
 const CORPUS = path.join(__dirname, 'qbraidrc-corpus');
 const MALFORMED = path.join(__dirname, 'qbraidrc-malformed');

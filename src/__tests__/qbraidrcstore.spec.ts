@@ -1,5 +1,5 @@
-import { QbraidrcFile } from '../qbraidrc';
-import { QbraidrcConflictError, QbraidrcStore } from '../qbraidrcstore';
+import { QbraidrcFile } from '../qbraidrc/file';
+import { QbraidrcConflictError, QbraidrcStore } from '../qbraidrc/store';
 import { FakeContents } from './fakecontents';
 import { rejection } from './fakeapi';
 

@@ -1,4 +1,4 @@
-import { REDACTED, redact } from '../redact';
+import { REDACTED, redact } from '../api/redact';
 
 describe('redact', () => {
   it('replaces every occurrence of every secret', () => {

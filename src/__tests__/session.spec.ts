@@ -1,11 +1,11 @@
-import { MemoryConfigStore } from '../configstore';
+import { MemoryConfigStore } from './memoryconfigstore';
 import {
   AuthError,
   ConfigError,
   QbraidApiError,
   QbraidNetworkError
-} from '../errors';
-import { QbraidSession, IQbraidSessionOptions } from '../session';
+} from '../api/errors';
+import { QbraidSession, IQbraidSessionOptions } from '../api/session';
 import { FakeApi, rejection } from './fakeapi';
 
 const BASE = 'https://api.example.test/api';

@@ -4,15 +4,15 @@ import {
 } from '@jupyterlab/settingregistry';
 import { PartialJSONObject } from '@lumino/coreutils';
 import schema from '../../schema/plugin.json';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../api/errors';
 import { CREDENTIAL_FIELDS } from '../fields';
-import { QbraidSession } from '../session';
+import { QbraidSession } from '../api/session';
 import {
   applySettings,
   describeSettingsErrors,
   sessionUpdateFromSettings
 } from '../settings';
-import { fieldRules } from '../validation';
+import { fieldRules } from '../api/validation';
 
 const validator = new DefaultSchemaValidator();
 const PLUGIN_ID = 'jupyterlab-qbraid-session:plugin';

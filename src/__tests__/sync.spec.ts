@@ -1,9 +1,9 @@
-import { QbraidrcStore } from '../qbraidrcstore';
+import { QbraidrcStore } from '../qbraidrc/store';
 import {
   CredentialsSync,
   ICredentialsSyncOptions,
   ISyncConflict
-} from '../sync';
+} from '../qbraidrc/sync';
 import { FakeContents, FakeSettings } from './fakecontents';
 
 const PATH = '.qbraid/qbraidrc';

@@ -1,7 +1,8 @@
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { Signal } from '@lumino/signaling';
-import { QbraidSession } from '../session';
-import { QbraidrcSyncManager, RegistrySettings } from '../syncmanager';
+import { QbraidSession } from '../api/session';
+import { QbraidrcSyncManager } from '../qbraidrc/syncmanager';
+import { RegistrySettings } from '../settings';
 import { FakeContents } from './fakecontents';
 
 const PATH = '.qbraid/qbraidrc';

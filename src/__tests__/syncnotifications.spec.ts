@@ -1,7 +1,7 @@
 import { Notification } from '@jupyterlab/apputils';
 import { nullTranslator } from '@jupyterlab/translation';
 import type { IQbraidSyncStatus } from '../tokens';
-import { notifySyncErrors } from '../widgets/syncnotifications';
+import { notifySyncErrors } from '../ui/syncnotifications';
 
 const trans = nullTranslator.load('test');
 

@@ -1,5 +1,5 @@
 import { performance as nodePerformance } from 'perf_hooks';
-import { ACTIVATE_MEASURE, timedActivate } from '../timing';
+import { ACTIVATE_MEASURE, timedActivate } from '../plugins/timing';
 
 // jsdom's performance has no measures; the browser's and Node's do.
 const jsdomPerformance = globalThis.performance;

@@ -1,5 +1,5 @@
-import { ConfigError } from '../errors';
-import { joinUrl, normalizeBaseUrl } from '../url';
+import { ConfigError } from '../api/errors';
+import { joinUrl, normalizeBaseUrl } from '../api/url';
 
 describe('normalizeBaseUrl', () => {
   it('drops trailing slashes', () => {

@@ -34,7 +34,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       execute: async (): Promise<IWhoAmI> => ({
         email: session.userEmail,
         changes: [...changes],
-        identity: session.apiKey ? await session.get('/identity') : null
+        // The check of whichever API the session speaks (v1 or legacy).
+        identity: session.hasCredentials ? await session.verify() : null
       })
     });
   }

@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { QbraidrcFile } from '../../qbraidrc';
+import { QbraidrcFile } from '../../qbraidrc/file';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CORPUS = path.join(ROOT, 'src/__tests__/qbraidrc-corpus');

@@ -5,8 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { QbraidrcStore } from '../../qbraidrcstore';
-import { CredentialsSync, ISyncConflict } from '../../sync';
+import { QbraidrcStore } from '../../qbraidrc/store';
+import { CredentialsSync, ISyncConflict } from '../../qbraidrc/sync';
 import { FakeSettings } from '../fakecontents';
 import { JupyterServer } from './jupyterserver';
 

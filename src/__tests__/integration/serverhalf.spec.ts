@@ -4,14 +4,14 @@
  * qBraid API, which refuses nothing here but records every header.
  */
 import { ServerConnection } from '@jupyterlab/services';
-import { ConnectionRouter } from '../../connectionrouter';
+import { ConnectionRouter } from '../../api/connectionrouter';
 import { CREDENTIAL_HEADERS } from '../../fields';
-import { ProxyTransport } from '../../proxytransport';
-import { ServerQbraidrcBackend } from '../../qbraidrcserver';
-import { QbraidrcStore } from '../../qbraidrcstore';
-import { fetchServerInfo, IServerInfo } from '../../serverhalf';
-import { IQbraidSessionOptions, QbraidSession } from '../../session';
-import { CredentialsSync } from '../../sync';
+import { ProxyTransport } from '../../api/proxytransport';
+import { ServerQbraidrcBackend } from '../../qbraidrc/serverbackend';
+import { QbraidrcStore } from '../../qbraidrc/store';
+import { fetchServerInfo, IServerInfo } from '../../api/serverhalf';
+import { IQbraidSessionOptions, QbraidSession } from '../../api/session';
+import { CredentialsSync } from '../../qbraidrc/sync';
 import { rejection } from '../fakeapi';
 import { FakeSettings } from '../fakecontents';
 import { JupyterServer } from './jupyterserver';

@@ -2,8 +2,8 @@
  * The v1 dialect (today's API) over real HTTP against the local API, which
  * checks X-Domain and the credential as the real API does.
  */
-import { AuthError } from '../../errors';
-import { IQbraidSessionOptions, QbraidSession } from '../../session';
+import { AuthError } from '../../api/errors';
+import { IQbraidSessionOptions, QbraidSession } from '../../api/session';
 import { rejection } from '../fakeapi';
 import { LocalApi } from './localapi';
 

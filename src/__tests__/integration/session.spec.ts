@@ -2,8 +2,12 @@
  * The session over real HTTP against the local qBraid-compatible API.
  * Waits between retries go through a recording sleep: no test takes real time.
  */
-import { AuthError, QbraidApiError, QbraidNetworkError } from '../../errors';
-import { IQbraidSessionOptions, QbraidSession } from '../../session';
+import {
+  AuthError,
+  QbraidApiError,
+  QbraidNetworkError
+} from '../../api/errors';
+import { IQbraidSessionOptions, QbraidSession } from '../../api/session';
 import { rejection } from '../fakeapi';
 import { closedPort, LocalApi } from './localapi';
 

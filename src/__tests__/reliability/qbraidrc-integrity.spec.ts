@@ -6,8 +6,8 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { QbraidrcStore } from '../../qbraidrcstore';
-import { CredentialsSync } from '../../sync';
+import { QbraidrcStore } from '../../qbraidrc/store';
+import { CredentialsSync } from '../../qbraidrc/sync';
 import { FakeSettings } from '../fakecontents';
 import { JupyterServer } from '../integration/jupyterserver';
 

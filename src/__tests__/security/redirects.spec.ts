@@ -4,7 +4,7 @@
  * refresh-token, id-token; v1 X-API-Key, X-Access-Token), whatever the
  * status and method.
  */
-import { QbraidSession } from '../../session';
+import { QbraidSession } from '../../api/session';
 import { ApiVersion, IQbraidCredentials } from '../../tokens';
 import { LocalApi } from '../integration/localapi';
 

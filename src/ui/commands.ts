@@ -1,7 +1,7 @@
 import { Notification } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
-import { ConnectionStatus } from './connection';
+import { SignInModel } from './signinmodel';
 import { describeError } from './errormessages';
 
 /**
@@ -28,7 +28,7 @@ export interface ICheckConnectionResult {
  * What the commands act on.
  */
 export interface ICommandsOptions {
-  status: ConnectionStatus;
+  status: SignInModel;
   trans: TranslationBundle;
   /** Opens the login panel with the focus on its first field. */
   openPanel: () => void;

@@ -1,7 +1,7 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
-import { ConnectionStatus } from '../connection';
+import { SignInModel } from './signinmodel';
 import { qbraidIcon } from './icons';
 
 /**
@@ -13,7 +13,7 @@ export class QbraidStatusItem extends ReactWidget {
    * Create the item.
    */
   constructor(
-    private readonly _status: ConnectionStatus,
+    private readonly _status: SignInModel,
     private readonly _trans: TranslationBundle,
     private readonly _open: () => void
   ) {
@@ -22,7 +22,7 @@ export class QbraidStatusItem extends ReactWidget {
   }
 
   /** The text the item shows now. */
-  static text(status: ConnectionStatus, trans: TranslationBundle): string {
+  static text(status: SignInModel, trans: TranslationBundle): string {
     if (status.settingsError && status.state !== 'signed-in') {
       return trans.__('qBraid: settings refused');
     }

@@ -4,7 +4,7 @@ import {
   ConfigError,
   QbraidApiError,
   QbraidNetworkError
-} from './errors';
+} from '../api/errors';
 
 /**
  * Where a request went and came from, for messages about it.

@@ -1,20 +1,20 @@
 import { ISignal, Signal } from '@lumino/signaling';
-import { endpointForApiKey } from './dialects';
-import { ConfigError } from './errors';
-import { QbraidSession } from './session';
-import { normalizeBaseUrl } from './url';
-import { settingsProblems } from './validation';
-import type { IQbraidTransport } from './transport';
+import { endpointForApiKey } from '../api/dialects';
+import { ConfigError } from '../api/errors';
+import { QbraidSession } from '../api/session';
+import { normalizeBaseUrl } from '../api/url';
+import { settingsProblems } from '../api/validation';
+import type { IQbraidTransport } from '../api/transport';
 import type {
   ApiVersionOption,
   IQbraidIdentity,
   IQbraidSession
-} from './tokens';
+} from '../tokens';
 
 /**
  * Where the user stands with the qBraid API.
  */
-export type ConnectionState =
+export type SignInState =
   'signed-out' | 'unverified' | 'checking' | 'signed-in' | 'error';
 
 /**
@@ -33,14 +33,14 @@ export interface ISignInValues {
 /**
  * Options of the connection status.
  */
-export interface IConnectionStatusOptions {
+export interface ISignInModelOptions {
   session: IQbraidSession;
   /** Saves credentials that passed the check (to the user settings); empty values are left out. */
   save: (values: Partial<ISignInValues>) => Promise<void>;
   /** Clears the credentials (settings and qbraidrc). */
   signOut: () => Promise<void>;
   /** A session that checks entered credentials before they are saved. */
-  probe?: (values: ISignInValues) => IQbraidSession;
+  probe?: (values: ISignInValues) => QbraidSession;
   /** What the default probe sends with: the session's own route (proxy or direct). */
   transport?: IQbraidTransport;
   /**
@@ -57,11 +57,11 @@ export interface IConnectionStatusOptions {
  * (checking the credentials with `GET /identity` before saving them), checks
  * the session's credentials, signs out. No DOM.
  */
-export class ConnectionStatus {
+export class SignInModel {
   /**
    * Create the status of a session.
    */
-  constructor(options: IConnectionStatusOptions) {
+  constructor(options: ISignInModelOptions) {
     this.session = options.session;
     this._save = options.save;
     this._signOut = options.signOut;
@@ -82,7 +82,7 @@ export class ConnectionStatus {
   }
 
   /** Where the user stands. */
-  get state(): ConnectionState {
+  get state(): SignInState {
     return this._state;
   }
 
@@ -239,7 +239,7 @@ export class ConnectionStatus {
    * entered; a white-label key's own API when no base URL is entered, as
    * qbraid-core picks it.
    */
-  private _defaultProbe(values: ISignInValues): IQbraidSession {
+  private _defaultProbe(values: ISignInValues): QbraidSession {
     const baseUrl =
       values.baseUrl ||
       (values.apiVersion === 'legacy'
@@ -341,17 +341,17 @@ export class ConnectionStatus {
     }, this._autoCheckMs);
   }
 
-  private _set(state: ConnectionState): void {
+  private _set(state: SignInState): void {
     this._state = state;
     this._changed.emit();
   }
 
   private readonly _save: (values: Partial<ISignInValues>) => Promise<void>;
   private readonly _signOut: () => Promise<void>;
-  private readonly _probe: (values: ISignInValues) => IQbraidSession;
+  private readonly _probe: (values: ISignInValues) => QbraidSession;
   private readonly _now: () => Date;
   private readonly _changed = new Signal<this, void>(this);
-  private _state: ConnectionState;
+  private _state: SignInState;
   private _identity: IQbraidIdentity | null = null;
   private _lastCheck: Date | null = null;
   private _error: unknown = null;

@@ -1,5 +1,5 @@
 import { ISignal, Signal } from '@lumino/signaling';
-import type { IQbraidConfigStore, QbraidConfigKey } from './tokens';
+import type { IQbraidConfigStore, QbraidConfigKey } from '../tokens';
 
 /**
  * A config store held in memory: for tests, and for a session that has no

@@ -3,7 +3,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { ConfigError } from './errors';
 import { ProxyTransport } from './proxytransport';
 import { fetchServerInfo, IServerInfo } from './serverhalf';
-import type { IQbraidConnection } from './tokens';
+import type { IQbraidConnection } from '../tokens';
 import {
   IQbraidTransport,
   ITransportRequest,

@@ -4,7 +4,7 @@ import {
   CredentialProperty,
   fieldOf,
   ICredentialField
-} from './fields';
+} from '../fields';
 
 /*
  * The one check of credential values, used by the session, the login panel

@@ -1,8 +1,8 @@
 import { ServerConnection } from '@jupyterlab/services';
 import type { ISignal } from '@lumino/signaling';
 import { QbraidApiError } from './errors';
-import type { IQbraidConnection } from './tokens';
-import { CREDENTIAL_HEADERS } from './fields';
+import type { IQbraidConnection } from '../tokens';
+import { CREDENTIAL_HEADERS } from '../fields';
 
 /**
  * One request as the transport sends it.

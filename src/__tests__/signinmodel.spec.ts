@@ -1,23 +1,23 @@
-import { ConnectionStatus, ISignInValues } from '../connection';
+import { SignInModel, ISignInValues } from '../ui/signinmodel';
 import {
   AuthError,
   ConfigError,
   QbraidApiError,
   QbraidNetworkError
-} from '../errors';
-import { describeError } from '../errormessages';
-import { QbraidSession } from '../session';
+} from '../api/errors';
+import { describeError } from '../ui/errormessages';
+import { QbraidSession } from '../api/session';
 import { nullTranslator } from '@jupyterlab/translation';
 import { FakeApi, rejection } from './fakeapi';
 
 const BASE = 'https://api.example.test/api';
 const trans = nullTranslator.load('test');
 
-describe('ConnectionStatus', () => {
+describe('SignInModel', () => {
   let api: FakeApi;
   let session: QbraidSession;
   let saved: Partial<ISignInValues>[];
-  let status: ConnectionStatus;
+  let status: SignInModel;
 
   beforeEach(() => {
     api = new FakeApi();
@@ -28,7 +28,7 @@ describe('ConnectionStatus', () => {
       sleep: api.sleep
     });
     saved = [];
-    status = new ConnectionStatus({
+    status = new SignInModel({
       session,
       save: async values => {
         saved.push(values);
@@ -142,7 +142,7 @@ describe('describeError', () => {
   });
 });
 
-describe('ConnectionStatus default probe', () => {
+describe('SignInModel default probe', () => {
   it('checks a sign-in the way the session sends (its transport), with the API a white-label key names', async () => {
     const sent: string[] = [];
     const transport = {
@@ -155,7 +155,7 @@ describe('ConnectionStatus default probe', () => {
       }
     };
     const session = new QbraidSession({ env: {}, transport });
-    const status = new ConnectionStatus({
+    const status = new SignInModel({
       session,
       transport,
       save: async () => undefined,
@@ -167,7 +167,7 @@ describe('ConnectionStatus default probe', () => {
   });
 });
 
-describe('ConnectionStatus sign-in checks', () => {
+describe('SignInModel sign-in checks', () => {
   function status(validate?: () => Promise<string | null>) {
     const api = new FakeApi();
     const session = new QbraidSession({
@@ -175,7 +175,7 @@ describe('ConnectionStatus sign-in checks', () => {
       fetch: api.fetch,
       sleep: api.sleep
     });
-    const s = new ConnectionStatus({
+    const s = new SignInModel({
       session,
       save: async () => undefined,
       signOut: async () => undefined,

@@ -1,12 +1,12 @@
 import { ServerConnection } from '@jupyterlab/services';
-import { ConfigError } from './errors';
+import { ConfigError } from '../api/errors';
 import {
   IQbraidrcBackend,
   IQbraidrcSnapshot,
   IQbraidrcStamp,
   QbraidrcConflictError
-} from './qbraidrcstore';
-import { serverHalfUrl } from './serverhalf';
+} from './store';
+import { serverHalfUrl } from '../api/serverhalf';
 
 /**
  * The file the Python SDK reads, through the server half's `qbraidrc`

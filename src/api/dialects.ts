@@ -3,8 +3,8 @@ import {
   CREDENTIAL_FIELDS,
   CredentialProperty,
   ICredentialField
-} from './fields';
-import type { IQbraidIdentity, IQbraidRetryOptions } from './tokens';
+} from '../fields';
+import type { IQbraidIdentity, IQbraidRetryOptions } from '../tokens';
 
 /**
  * What differs between the two qBraid APIs, each taken from the SDK that

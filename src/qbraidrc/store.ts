@@ -1,9 +1,9 @@
 import type { Contents } from '@jupyterlab/services';
 import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
-import { ConfigError } from './errors';
-import { QbraidrcFile } from './qbraidrc';
-import type { IQbraidConfigStore, QbraidConfigKey } from './tokens';
+import { ConfigError } from '../api/errors';
+import { QbraidrcFile } from './file';
+import type { IQbraidConfigStore, QbraidConfigKey } from '../tokens';
 
 /**
  * Where `~/.qbraid/qbraidrc` is, relative to a server whose root is the home.

@@ -1,23 +1,23 @@
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
-import { ConfigError } from './errors';
+import { ConfigError } from '../api/errors';
 import { holdLock, isHeldElsewhere, withLock } from './filelock';
-import { QbraidrcFile } from './qbraidrc';
+import { QbraidrcFile } from './file';
 import {
   IQbraidrcSnapshot,
   isSameVersion,
   QbraidrcConflictError,
   QbraidrcStore
-} from './qbraidrcstore';
-import { DIALECTS } from './dialects';
+} from './store';
+import { DIALECTS } from '../api/dialects';
 import {
   CONFIG_KEYS,
   CREDENTIAL_FIELDS,
   CredentialSetting,
   SIGNED_OUT
-} from './fields';
-import type { IQbraidSyncStatus, QbraidConfigKey } from './tokens';
-import { normalizeBaseUrl } from './url';
+} from '../fields';
+import type { IQbraidSyncStatus, QbraidConfigKey } from '../tokens';
+import { normalizeBaseUrl } from '../api/url';
 
 /**
  * The settings that mirror qbraidrc keys, by their settings name.

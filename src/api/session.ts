@@ -18,7 +18,7 @@ import {
   CREDENTIAL_FIELDS,
   CREDENTIAL_HEADERS,
   CredentialProperty
-} from './fields';
+} from '../fields';
 import { redact } from './redact';
 import { checkCredential as checkFieldValue } from './validation';
 import { AttemptFailure, RetryPolicy } from './retry';
@@ -33,7 +33,7 @@ import type {
   IQbraidSession,
   QbraidConfigKey,
   QbraidRetryUpdate
-} from './tokens';
+} from '../tokens';
 import { joinUrl, normalizeBaseUrl } from './url';
 
 /**

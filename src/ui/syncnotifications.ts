@@ -1,6 +1,6 @@
 import { Notification } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import type { ISyncConflict } from '../sync';
+import type { ISyncConflict } from '../qbraidrc/sync';
 import type { IQbraidSyncStatus } from '../tokens';
 
 /**

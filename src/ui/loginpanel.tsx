@@ -2,9 +2,9 @@ import { PageConfig } from '@jupyterlab/coreutils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
-import { ConnectionStatus } from '../connection';
-import { DIALECTS } from '../dialects';
-import { describeError } from '../errormessages';
+import { SignInModel } from './signinmodel';
+import { DIALECTS } from '../api/dialects';
+import { describeError } from './errormessages';
 import type { ApiVersionOption } from '../tokens';
 import { qbraidIcon } from './icons';
 import { MaskedInput } from './maskedinput';
@@ -18,7 +18,7 @@ export class LoginPanel extends ReactWidget {
    * Create the panel.
    */
   constructor(
-    private readonly _status: ConnectionStatus,
+    private readonly _status: SignInModel,
     private readonly _trans: TranslationBundle
   ) {
     super();
@@ -43,7 +43,7 @@ export class LoginPanel extends ReactWidget {
 }
 
 interface IViewProps {
-  status: ConnectionStatus;
+  status: SignInModel;
   trans: TranslationBundle;
 }
 
@@ -195,7 +195,7 @@ function ApiInUse({ status, trans }: IViewProps): JSX.Element {
   );
 }
 
-function connectionText(status: ConnectionStatus, trans: TranslationBundle) {
+function connectionText(status: SignInModel, trans: TranslationBundle) {
   switch (status.session.connection.via) {
     case 'server':
       return trans.__('through the Jupyter server');

@@ -1,72 +1,25 @@
 import type { Contents, ServerConnection } from '@jupyterlab/services';
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
-import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
-import { ConfigError } from './errors';
-import { ServerQbraidrcBackend } from './qbraidrcserver';
-import { QbraidrcStore } from './qbraidrcstore';
-import type { IServerInfo } from './serverhalf';
-import { CREDENTIAL_FIELDS, SIGNED_OUT } from './fields';
-import {
-  CredentialsSync,
-  CredentialValues,
-  ICredentialsSyncOptions,
-  ISyncedSettings,
-  SyncedSetting
-} from './sync';
+import { ConfigError } from '../api/errors';
+import { ServerQbraidrcBackend } from './serverbackend';
+import { QbraidrcStore } from './store';
+import type { IServerInfo } from '../api/serverhalf';
+import { SIGNED_OUT } from '../fields';
+import { RegistrySettings } from '../settings';
+import { CredentialsSync, ICredentialsSyncOptions } from './sync';
 import type {
+  IQbraidConfigStore,
   IQbraidCredentialsSync,
-  IQbraidSession,
   IQbraidSyncStatus
-} from './tokens';
-
-const SYNCED_SETTINGS: SyncedSetting[] = [
-  ...CREDENTIAL_FIELDS.map(field => field.setting),
-  'baseUrl'
-];
-
-/**
- * The plugin's settings seen as the values the sync mirrors. Imports are saved
- * in one write of the user settings.
- */
-export class RegistrySettings implements ISyncedSettings {
-  /**
-   * Wrap loaded settings.
-   */
-  constructor(private readonly _settings: ISettingRegistry.ISettings) {}
-
-  /** The mirrored values (`''` when unset). */
-  get values(): CredentialValues {
-    const composite = this._settings.composite as Record<string, unknown>;
-    const values = {} as CredentialValues;
-    for (const key of SYNCED_SETTINGS) {
-      const value = composite[key];
-      values[key] = typeof value === 'string' ? value : '';
-    }
-    return values;
-  }
-
-  /** The registry's change signal. */
-  get changed(): ISignal<unknown, unknown> {
-    return this._settings.changed;
-  }
-
-  /** Merge values into the user settings with one save. */
-  async save(values: ReadonlyPartialJSONObject): Promise<void> {
-    const user = {
-      ...(this._settings.user as ReadonlyPartialJSONObject),
-      ...values
-    };
-    await this._settings.save(JSON.stringify(user, null, 2));
-  }
-}
+} from '../tokens';
 
 /**
  * Options of the sync manager.
  */
 export interface IQbraidrcSyncManagerOptions {
-  /** The session whose config fallback is the qbraidrc store. */
-  session: IQbraidSession;
+  /** The session whose config fallback is the qbraidrc store (its owner's power). */
+  session: { setConfigStore(store: IQbraidConfigStore | null): void };
   /** The Jupyter contents service (when the server half is not there). */
   contents: Contents.IManager;
   /** The Jupyter server's settings, for the server half's qbraidrc endpoint. */

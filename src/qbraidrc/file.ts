@@ -1,4 +1,4 @@
-import { ConfigError } from './errors';
+import { ConfigError } from '../api/errors';
 
 /**
  * The section the qBraid SDK reads and writes.

@@ -1,0 +1,99 @@
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStatusBar } from '@jupyterlab/statusbar';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import type { QbraidSession } from '../api/session';
+import {
+  describeSettingsErrors,
+  RegistrySettings,
+  settingsErrorReasons
+} from '../settings';
+import { IQbraidCredentialsSync } from '../tokens';
+import { addCommands, CommandIDs } from '../ui/commands';
+import { LoginPanel } from '../ui/loginpanel';
+import { SignInModel } from '../ui/signinmodel';
+import { QbraidStatusItem } from '../ui/statusitem';
+import { DOMAIN, PLUGIN_ID } from './ids';
+import { QbraidSessionOwner } from './owner';
+import { timedActivate } from './timing';
+
+/**
+ * What a person sees: the login panel, the status bar item and the palette
+ * commands, all on one sign-in model. It reads the session as any consumer
+ * does; its sign-in check goes the way the session's requests go.
+ */
+export const loginPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-qbraid-session:login',
+  description: 'The qBraid login panel, status bar item and commands.',
+  autoStart: true,
+  requires: [QbraidSessionOwner, IQbraidCredentialsSync, ISettingRegistry],
+  optional: [ICommandPalette, IStatusBar, ITranslator],
+  activate: timedActivate(
+    'login',
+    (
+      app: JupyterFrontEnd,
+      session: QbraidSession,
+      sync: IQbraidCredentialsSync,
+      registry: ISettingRegistry,
+      palette: ICommandPalette | null,
+      statusBar: IStatusBar | null,
+      translator: ITranslator | null
+    ) => {
+      const trans = (translator ?? nullTranslator).load(DOMAIN);
+      const status = new SignInModel({
+        session,
+        // The check of a sign-in goes the way the session's requests go.
+        transport: session.transport,
+        // What the settings will apply, checked before anything is sent.
+        validate: async values => {
+          const settings = await registry.load(PLUGIN_ID);
+          const entered = Object.fromEntries(
+            Object.entries(values).filter(([, value]) => value)
+          );
+          const errors = settings.validate(
+            JSON.stringify({ ...settings.user, ...entered })
+          );
+          return errors ? settingsErrorReasons(errors) : null;
+        },
+        save: async values =>
+          new RegistrySettings(await registry.load(PLUGIN_ID)).save(values),
+        signOut: () => sync.signOut()
+      });
+      const panel = new LoginPanel(status, trans);
+      app.shell.add(panel, 'left', { rank: 900, type: 'qBraid' });
+      const openPanel = () => {
+        app.shell.activateById(panel.id);
+        requestAnimationFrame(() => panel.focusFirst());
+      };
+      statusBar?.registerStatusItem('jupyterlab-qbraid-session:status', {
+        item: new QbraidStatusItem(status, trans, openPanel),
+        align: 'left',
+        rank: 900
+      });
+      addCommands(app.commands, {
+        status,
+        trans,
+        openPanel,
+        pageOrigin: window.location.origin
+      });
+      for (const command of Object.values(CommandIDs)) {
+        palette?.addItem({ command, category: 'qBraid' });
+      }
+      // After restore: the first check makes no request during start-up.
+      void app.restored
+        .then(() => session.ready)
+        .then(() => status.startAutoCheck());
+      // Hand-edited settings the schema refuses: name the setting and why.
+      void app.restored.then(() =>
+        registry.load(PLUGIN_ID).then(
+          () => (status.settingsError = null),
+          errors => (status.settingsError = describeSettingsErrors(errors))
+        )
+      );
+    }
+  )
+};

@@ -1,0 +1,39 @@
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { IFormRendererRegistry } from '@jupyterlab/ui-components';
+import { CREDENTIAL_FIELDS } from '../fields';
+import { createMaskedField } from '../ui/maskedinput';
+import { DOMAIN, PLUGIN_ID } from './ids';
+import { timedActivate } from './timing';
+
+/**
+ * Masked inputs (with show/hide) for the secrets of the field table in the
+ * Settings Editor.
+ */
+export const maskedFieldsPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-qbraid-session:masked-fields',
+  description: 'Masks the qBraid API key and tokens in the Settings Editor.',
+  autoStart: true,
+  requires: [IFormRendererRegistry],
+  optional: [ITranslator],
+  activate: timedActivate(
+    'masked-fields',
+    (
+      app: JupyterFrontEnd,
+      renderers: IFormRendererRegistry,
+      translator: ITranslator | null
+    ) => {
+      const fieldRenderer = createMaskedField(
+        (translator ?? nullTranslator).load(DOMAIN)
+      );
+      for (const field of CREDENTIAL_FIELDS.filter(f => f.secret)) {
+        renderers.addRenderer(`${PLUGIN_ID}.${field.setting}`, {
+          fieldRenderer
+        });
+      }
+    }
+  )
+};
