@@ -16,13 +16,20 @@ describe('timedActivate', () => {
   beforeEach(() => nodePerformance.clearMeasures());
 
   it('returns what activate returns and records its duration as a measure', () => {
-    const activate = timedActivate('demo', (a: number, b: number) => a + b);
+    let during = 0;
+    const activate = timedActivate('demo', (a: number, b: number) => {
+      during = nodePerformance.now();
+      return a + b;
+    });
     expect(activate(2, 3)).toBe(5);
     const measures = nodePerformance.getEntriesByName(
       `${ACTIVATE_MEASURE}:demo`
     );
     expect(measures).toHaveLength(1);
-    expect(measures[0].duration).toBeGreaterThanOrEqual(0);
+    // The measure spans the activation: it starts before and ends after it ran.
+    const [{ startTime, duration }] = measures;
+    expect(startTime).toBeLessThanOrEqual(during);
+    expect(startTime + duration).toBeGreaterThanOrEqual(during);
   });
 
   it('records the measure also when activate throws', () => {

@@ -1,4 +1,3 @@
-import { ServerConnection } from '@jupyterlab/services';
 import type { ISignal } from '@lumino/signaling';
 import { QbraidApiError } from './errors';
 import type { IQbraidConnection } from '../tokens';
@@ -60,14 +59,13 @@ export interface IQbraidTransportOptions {
 }
 
 /**
- * Sends requests to an external API through `ServerConnection.makeRequest`,
- * without what `makeRequest` adds for the Jupyter server:
+ * Sends requests from the browser straight to the API (no server half, or
+ * the `direct` connection): a plain `fetch`, since `ServerConnection` is the
+ * client of the Jupyter server and would add its token and XSRF value.
  *
- * - settings carry no token, and the fetch strips any `Authorization: token`
- *   and `X-XSRFToken` header before the request leaves;
- * - cookies are never sent (`credentials: 'omit'`) and, in a browser,
- *   `no-cache` replaces `no-store` so no cache-busting query parameter
- *   reaches the API;
+ * - nothing of the Jupyter server's is added, and cookies are never sent
+ *   (`credentials: 'omit'`); in a browser every answer is revalidated
+ *   (`no-cache`), so one cached for another key is never reused;
  * - redirects are followed by hand (`redirect: 'manual'`) so credential headers
  *   are dropped when a redirect leaves the origin (the SDK's `should_strip_auth`).
  *   A browser hides the target of a redirect (`opaqueredirect`): that answer is
@@ -138,75 +136,41 @@ export class QbraidTransport implements IQbraidTransport {
   }
 
   private async _sendOnce(url: string, init: RequestInit): Promise<Response> {
-    const call: Private.ICall = { failure: undefined };
-    const callInit: Private.ICallInit = { ...init, qbraidCall: call };
+    let headers: Headers;
     try {
-      return await ServerConnection.makeRequest(
-        url,
-        callInit,
-        this._settingsFor(new URL(url).origin)
-      );
+      // Built first, so a value fetch refuses is told apart from a network error.
+      headers = new Headers(init.headers);
     } catch (error) {
-      if (error instanceof ServerConnection.NetworkError) {
-        // makeRequest keeps only the message; the cause tells a refused connection apart.
-        const original = call.failure ?? error;
-        throw new TransportError(
-          Private.describe(original),
-          Private.isConnectError(original) ? 'connect' : 'read',
-          { cause: original }
-        );
-      }
-      // Thrown before anything was sent (e.g. a header value fetch refuses).
       throw new QbraidApiError(
         `The request could not be sent: ${(error as Error).message}`,
         { code: 'invalid_request', cause: error }
       );
     }
-  }
-
-  /**
-   * Settings for an external origin (made once per origin): no token, no
-   * cookies, no cache-busting parameter, and a fetch that strips what
-   * `makeRequest` adds for the Jupyter server.
-   */
-  private _settingsFor(origin: string): ServerConnection.ISettings {
-    let settings = this._settings.get(origin);
-    if (!settings) {
-      settings = ServerConnection.makeSettings({
-        baseUrl: origin + '/',
-        token: '',
-        appendToken: false,
-        init: { cache: Private.CACHE_MODE, credentials: 'omit' },
-        Request: Private.CallRequest as unknown as typeof Request,
-        fetch: input => {
-          const request = input as unknown as Private.CallRequest;
-          Private.stripJupyterSecrets(request.headers);
-          return this._fetch
-            .call(null, request.url, {
-              ...request.init,
-              headers: request.headers
-            })
-            .catch(error => {
-              if (request.call) {
-                request.call.failure = error;
-              }
-              throw error;
-            });
-        }
+    try {
+      return await this._fetch.call(null, url, {
+        ...init,
+        headers,
+        credentials: 'omit',
+        cache: Private.CACHE_MODE
       });
-      this._settings.set(origin, settings);
+    } catch (error) {
+      if (init.signal?.aborted) {
+        throw error;
+      }
+      throw new TransportError(
+        Private.describe(error),
+        Private.isConnectError(error) ? 'connect' : 'read',
+        { cause: error }
+      );
     }
-    return settings;
   }
 
-  private readonly _settings = new Map<string, ServerConnection.ISettings>();
   private readonly _fetch: typeof fetch;
   private readonly _maxRedirects: number;
 }
 
 namespace Private {
   /**
-   * `no-store` would make `makeRequest` append a cache-busting parameter;
    * `no-cache` makes a browser revalidate every answer with the API, so one
    * cached for another key is never reused. Node's fetch has no HTTP cache:
    * there the mode would only add two request headers.
@@ -237,61 +201,6 @@ namespace Private {
       (status === 303 && verb !== 'HEAD') ||
       ((status === 301 || status === 302) && verb === 'POST')
     );
-  }
-
-  /**
-   * One call through `makeRequest`: where the fetch records why it failed.
-   */
-  export interface ICall {
-    failure: unknown;
-  }
-
-  /**
-   * Request options carrying the call; `makeRequest` spreads them into the
-   * `Request` it builds, which is how the fetch finds its call.
-   */
-  export type ICallInit = RequestInit & { qbraidCall?: ICall };
-
-  /**
-   * The settings' `Request`: what `makeRequest` needs of a request (its URL,
-   * its headers to add to) without building a real one, which `fetch` would
-   * only copy again. The fetch sends it as `fetch(url, init)` and records a
-   * failure on its call.
-   */
-  export class CallRequest {
-    constructor(url: string, init: ICallInit = {}) {
-      const { qbraidCall, ...rest } = init;
-      this.url = url;
-      this.init = rest;
-      this.headers = new Headers(rest.headers);
-      this.call = qbraidCall ?? null;
-    }
-
-    readonly url: string;
-    readonly init: RequestInit;
-    readonly headers: Headers;
-    readonly call: ICall | null;
-  }
-
-  /**
-   * Remove the Jupyter token and the XSRF header, which `makeRequest` adds for
-   * the Jupyter server whatever the destination (a request's headers may be
-   * changed until it is sent).
-   */
-  export function stripJupyterSecrets(headers: Headers): void {
-    headers.delete('X-XSRFToken');
-    const authorization = headers.get('Authorization');
-    if (authorization !== null) {
-      const kept = authorization
-        .split(',')
-        .map(part => part.trim())
-        .filter(part => part && !/^token\s/i.test(part));
-      if (kept.length) {
-        headers.set('Authorization', kept.join(', '));
-      } else {
-        headers.delete('Authorization');
-      }
-    }
   }
 
   /**

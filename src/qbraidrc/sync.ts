@@ -1,4 +1,4 @@
-import { Poll } from '@lumino/polling';
+import { Debouncer, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 import { ConfigError } from '../api/errors';
 import { holdLock, isHeldElsewhere, withLock } from './filelock';
@@ -91,6 +91,10 @@ export class CredentialsSync {
     this._settings = options.settings;
     this._store = options.store;
     this._debounceMs = options.debounceMs ?? 400;
+    this._debouncer = new Debouncer(
+      () => this._run(() => this._write()),
+      this._debounceMs
+    );
     this._pollMs = options.pollMs ?? 10000;
     this._maxPollMs = Math.max(this._pollMs, options.maxPollMs ?? 300000);
     this._resolveConflict = options.resolveConflict ?? null;
@@ -148,10 +152,8 @@ export class CredentialsSync {
    */
   dispose(): void {
     this._settings.changed.disconnect(this._onSettingsChanged, this);
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-      this._timer = null;
-    }
+    this._debouncer.dispose();
+    this._debounced = null;
     this._poll?.dispose();
     this._poll = null;
     this._started = false;
@@ -162,10 +164,8 @@ export class CredentialsSync {
    * Write pending settings changes now.
    */
   flush(): Promise<void> {
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-      this._timer = null;
-    }
+    void this._debouncer.stop();
+    this._debounced = null;
     return this._run(() => this._write());
   }
 
@@ -183,10 +183,12 @@ export class CredentialsSync {
    * Resolves when no change is waiting and no sync is running.
    */
   async idle(): Promise<void> {
-    while (this._timer !== null || this._busy || this._question) {
-      await (this._busy ??
-        this._question ??
-        new Promise(r => setTimeout(r, this._debounceMs)));
+    for (;;) {
+      const next = this._debounced ?? this._busy ?? this._question;
+      if (!next) {
+        return;
+      }
+      await next;
     }
   }
 
@@ -195,7 +197,7 @@ export class CredentialsSync {
    * and import it (polled; also call it when the lab regains focus).
    */
   checkFile(): Promise<void> {
-    if (this._busy || this._timer !== null || !this._started) {
+    if (this._busy || this._debounced || !this._started) {
       return this._busy ?? Promise.resolve();
     }
     return this._run(async () =>
@@ -234,13 +236,17 @@ export class CredentialsSync {
     if (this._importing) {
       return;
     }
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-    }
-    this._timer = setTimeout(() => {
-      this._timer = null;
-      void this._run(() => this._write());
-    }, this._debounceMs);
+    // One write after a quiet time, however many changes came before it.
+    const debounced = this._debouncer
+      .invoke()
+      // A flush or a dispose stops the wait: nothing is lost, flush writes.
+      .catch(() => undefined)
+      .then(() => {
+        if (this._debounced === debounced) {
+          this._debounced = null;
+        }
+      });
+    this._debounced = debounced;
   }
 
   /** Run one sync step after the ones before it, recording its outcome. */
@@ -598,7 +604,9 @@ export class CredentialsSync {
     {};
   private _status: IQbraidSyncStatus;
   private _baseline: IQbraidrcSnapshot | null = null;
-  private _timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly _debouncer: Debouncer<void>;
+  /** The debounced write, while it waits or runs. */
+  private _debounced: Promise<void> | null = null;
   private _poll: Poll | null = null;
   private _busy: Promise<void> | null = null;
   private _importing = false;
