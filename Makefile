@@ -15,26 +15,30 @@ LAB_PORT ?= 8888
 lab: build
 	jupyter lab --port=$(LAB_PORT) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-## test: lint, unit, integration, Python (pytest), reliability, security and browser tests,
-## with a summary per suite
-test: build
+## test: lint and the suites that need no build first (unit, reliability, security), then the
+## build, then integration, Python (pytest) and browser tests; a summary line per suite
+test: install
 	@mkdir -p $(STAMP); rm -f $(STAMP)/*.json $(STAMP)/*.xml ui-tests/test-results/*.json; status=0; \
 	npm run lint:check || { status=1; lint=failed; }; \
 	npx jest --selectProjects unit --json --outputFile=$(STAMP)/unit.json || status=1; \
-	npx jest --selectProjects integration --json --outputFile=$(STAMP)/integration.json || status=1; \
-	$(PY) -m pytest -q --junitxml=$(STAMP)/python.xml tests || status=1; \
 	NODE_OPTIONS=--expose-gc npx jest --selectProjects reliability --json --outputFile=$(STAMP)/reliability.json || status=1; \
 	npx jest --selectProjects security --json --outputFile=$(STAMP)/security.json || status=1; \
-	(cd ui-tests && CI=1 npx playwright test) || status=1; \
-	(cd ui-tests && CI=1 QBRAID_LAB_BASE_URL=/user/test/ npx playwright test tests/qbraidrc.spec.ts) || status=1; \
+	$(MAKE) --no-print-directory build || { status=1; build=failed; }; \
+	if [ -z "$$build" ]; then \
+	  npx jest --selectProjects integration --json --outputFile=$(STAMP)/integration.json || status=1; \
+	  $(PY) -m pytest -q --junitxml=$(STAMP)/python.xml tests || status=1; \
+	  (cd ui-tests && CI=1 npx playwright test) || status=1; \
+	  (cd ui-tests && CI=1 QBRAID_LAB_BASE_URL=/user/test/ npx playwright test tests/qbraidrc.spec.ts) || status=1; \
+	fi; \
 	$(PY) scripts/test_summary.py unit:jest:$(STAMP)/unit.json \
-	  integration:jest:$(STAMP)/integration.json \
-	  python:pytest:$(STAMP)/python.xml \
 	  reliability:jest:$(STAMP)/reliability.json \
 	  security:jest:$(STAMP)/security.json \
+	  integration:jest:$(STAMP)/integration.json \
+	  python:pytest:$(STAMP)/python.xml \
 	  browser:playwright:ui-tests/test-results/results.json \
 	  browser-user-test:playwright:ui-tests/test-results/results-hub.json || status=1; \
 	if [ -n "$$lint" ]; then echo "lint: failed (see npm run lint:check above)"; fi; \
+	if [ -n "$$build" ]; then echo "build: failed (see above); integration, Python and browser suites did not run"; fi; \
 	exit $$status
 
 install: $(STAMP)/venv $(STAMP)/node_modules $(STAMP)/chromium
