@@ -146,11 +146,11 @@ class Upstream:
         except ProxyFailure:
             raise
         except aiohttp.ClientHttpProxyError as err:
-            raise ProxyFailure("connect", "upstream_connect", _describe_proxy_status(err.status, url)) from None
+            raise ProxyFailure("connect", "upstream_connect", _describe_proxy_status(err.status, url, proxy)) from None
         except aiohttp.ClientConnectorCertificateError:
             raise ProxyFailure("connect", "upstream_connect", _untrusted(host)) from None
         except aiohttp.ClientProxyConnectionError:
-            raise ProxyFailure("connect", "upstream_connect", _proxy_refused(url)) from None
+            raise ProxyFailure("connect", "upstream_connect", _proxy_refused(proxy)) from None
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as err:
             if isinstance(getattr(err, "os_error", None), ssl.SSLCertVerificationError):
                 raise ProxyFailure("connect", "upstream_connect", _untrusted(host)) from None
@@ -161,23 +161,10 @@ class Upstream:
             raise ProxyFailure("read", "upstream_read", f"The connection to {host} failed: {type(err).__name__}.") from None
 
 
-def environment_proxy(url: str) -> Optional[str]:
-    """The HTTP proxy the environment names for ``url`` (``HTTPS_PROXY``, ``HTTP_PROXY``,
-    ``ALL_PROXY``, lower case first, ``NO_PROXY`` honoured: what requests uses),
-    as ``host:port`` without its credentials; ``None`` when the request goes direct."""
-    parts = urlsplit(url)
-    proxies = urllib.request.getproxies_environment()
-    if urllib.request.proxy_bypass_environment(parts.hostname or "", proxies):
-        return None
-    proxy = proxies.get(parts.scheme) or proxies.get("all")
-    if not proxy:
-        return None
-    proxy_parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
-    return f"{proxy_parts.hostname}:{proxy_parts.port or 80}"
-
-
 def environment_proxy_url(url: str, proxies: Optional[dict[str, str]] = None) -> Optional[str]:
-    """The full proxy URL (credentials included) the environment names for ``url``, or ``None``."""
+    """The HTTP proxy URL (credentials included) the environment names for ``url``:
+    ``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, lower case first, ``NO_PROXY`` honoured,
+    as requests reads them; ``None`` when the request goes direct."""
     parts = urlsplit(url)
     if proxies is None:
         proxies = urllib.request.getproxies_environment()
@@ -196,13 +183,19 @@ def _untrusted(host: str) -> str:
     )
 
 
-def _proxy_refused(url: str) -> str:
-    return f"The HTTP proxy {environment_proxy(url)} refused the connection: check HTTPS_PROXY and NO_PROXY."
+def _shown(proxy: Optional[str]) -> str:
+    """A proxy URL as people may see it: ``host:port``, never its credentials."""
+    parts = urlsplit(proxy or "")
+    return f"{parts.hostname}:{parts.port or 80}"
 
 
-def _describe_proxy_status(status: int, url: str) -> str:
+def _proxy_refused(proxy: Optional[str]) -> str:
+    return f"The HTTP proxy {_shown(proxy)} refused the connection: check HTTPS_PROXY and NO_PROXY."
+
+
+def _describe_proxy_status(status: int, url: str, proxy: Optional[str]) -> str:
     """Say what the HTTP proxy answered, never with its credentials."""
-    proxy = environment_proxy(url)
+    proxy = _shown(proxy)
     if status == 407:
         return (
             f"The HTTP proxy {proxy} asked for credentials (407): put them in the proxy URL "

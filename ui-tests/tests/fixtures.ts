@@ -4,7 +4,11 @@
  * API, and no credential used by the tests appears in the console, in the
  * page's text (outside masked inputs) or in a notification.
  */
-import { expect, test as base } from '@jupyterlab/galata';
+import {
+  expect,
+  IJupyterLabPageFixture,
+  test as base
+} from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -35,6 +39,42 @@ export function writeQbraidrc(text: string): void {
 export function removeQbraidrc(): void {
   fs.rmSync(QBRAIDRC, { force: true });
 }
+
+/** The id of the plugin whose settings hold the credentials. */
+export const PLUGIN = 'jupyterlab-qbraid-session:plugin';
+
+/** A setting of the plugin as the page's settings registry has it. */
+export async function setting(
+  page: IJupyterLabPageFixture,
+  key: string
+): Promise<unknown> {
+  return page.evaluate(
+    async ({ plugin, key }) => {
+      const registry: any = await window.galata.getPlugin(
+        '@jupyterlab/apputils-extension:settings' as any
+      );
+      return (await registry.get(plugin, key)).composite;
+    },
+    { plugin: PLUGIN, key }
+  );
+}
+
+/** Open the qBraid panel and wait until it has put the focus on its first field. */
+export async function openPanel(page: IJupyterLabPageFixture) {
+  await page.evaluate(() =>
+    window.jupyterapp.commands.execute('qbraid:sign-in')
+  );
+  const panel = page.locator('#jp-qbraid-login');
+  await expect(panel).toBeVisible();
+  // The panel focuses its first field on the next frame: typing before that
+  // would land in whichever field has the focus then.
+  await expect(panel.locator('#jp-qbraid-email')).toBeFocused();
+  return panel;
+}
+
+/** The text of the status bar item. */
+export const statusItem = (page: IJupyterLabPageFixture) =>
+  page.locator('.jp-qbraid-StatusItem-text');
 
 /** Every credential any test types or writes. */
 export const SECRETS = [

@@ -4,12 +4,14 @@ import {
   expect,
   galata,
   IJupyterLabPageFixture,
+  openPanel,
+  PLUGIN,
+  setting,
+  statusItem,
   readQbraidrc,
   removeQbraidrc,
   test
 } from './fixtures';
-
-const PLUGIN = 'jupyterlab-qbraid-session:plugin';
 
 test.use({
   autoGoto: false,
@@ -28,18 +30,6 @@ test.beforeEach(async ({ page, request }) => {
   await page.goto();
 });
 
-async function openPanel(page: IJupyterLabPageFixture) {
-  await page.evaluate(() =>
-    window.jupyterapp.commands.execute('qbraid:sign-in')
-  );
-  const panel = page.locator('#jp-qbraid-login');
-  await expect(panel).toBeVisible();
-  // The panel focuses its first field on the next frame: typing before that
-  // would land in whichever field has the focus then.
-  await expect(panel.locator('#jp-qbraid-email')).toBeFocused();
-  return panel;
-}
-
 /** Sign in with the keyboard only. */
 async function signIn(
   page: IJupyterLabPageFixture,
@@ -54,21 +44,6 @@ async function signIn(
   await page.keyboard.press('Enter');
   return panel;
 }
-
-async function setting(page: IJupyterLabPageFixture, key: string) {
-  return page.evaluate(
-    async ({ plugin, key }) => {
-      const registry: any = await window.galata.getPlugin(
-        '@jupyterlab/apputils-extension:settings' as any
-      );
-      return (await registry.get(plugin, key)).composite;
-    },
-    { plugin: PLUGIN, key }
-  );
-}
-
-const statusItem = (page: IJupyterLabPageFixture) =>
-  page.locator('.jp-qbraid-StatusItem-text');
 
 test('signs in with a good key: checked, saved, shown in the panel and the status bar', async ({
   page,

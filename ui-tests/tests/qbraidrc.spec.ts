@@ -2,13 +2,12 @@ import type { Page } from '@playwright/test';
 import {
   API,
   expect,
+  PLUGIN,
   readQbraidrc,
   removeQbraidrc,
   test,
   writeQbraidrc
 } from './fixtures';
-
-const PLUGIN = 'jupyterlab-qbraid-session:plugin';
 
 // Galata's own file-browser set-up does not follow a server base URL (/user/test/).
 test.use({ autoGoto: false });

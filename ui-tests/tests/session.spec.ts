@@ -2,11 +2,11 @@ import {
   API,
   DIRECT_API,
   expect,
+  PLUGIN,
   IJupyterLabPageFixture,
   test
 } from './fixtures';
 
-const PLUGIN = 'jupyterlab-qbraid-session:plugin';
 // Put into the page's config so a leak of the Jupyter token would be seen.
 const PAGE_TOKEN = 'galata-jupyter-token-value';
 

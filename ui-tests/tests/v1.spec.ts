@@ -7,43 +7,17 @@ import {
   API,
   expect,
   galata,
-  IJupyterLabPageFixture,
+  openPanel,
+  PLUGIN,
   readQbraidrc,
   removeQbraidrc,
+  setting,
+  statusItem,
   test
 } from './fixtures';
 
-const PLUGIN = 'jupyterlab-qbraid-session:plugin';
-
-async function setting(page: IJupyterLabPageFixture, key: string) {
-  return page.evaluate(
-    async ({ plugin, key }) => {
-      const registry: any = await window.galata.getPlugin(
-        '@jupyterlab/apputils-extension:settings' as any
-      );
-      return (await registry.get(plugin, key)).composite;
-    },
-    { plugin: PLUGIN, key }
-  );
-}
-
-async function openPanel(page: IJupyterLabPageFixture) {
-  await page.evaluate(() =>
-    window.jupyterapp.commands.execute('qbraid:sign-in')
-  );
-  const panel = page.locator('#jp-qbraid-login');
-  await expect(panel).toBeVisible();
-  // The panel focuses its first field on the next frame: typing before that
-  // would land in whichever field has the focus then.
-  await expect(panel.locator('#jp-qbraid-email')).toBeFocused();
-  return panel;
-}
-
 // Each test loads the lab itself, after its qbraidrc is reset.
 test.use({ autoGoto: false });
-
-const statusItem = (page: IJupyterLabPageFixture) =>
-  page.locator('.jp-qbraid-StatusItem-text');
 
 test.describe("today's API (v1)", () => {
   test.use({
