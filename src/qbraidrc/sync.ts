@@ -90,10 +90,9 @@ export class CredentialsSync {
   constructor(options: ICredentialsSyncOptions) {
     this._settings = options.settings;
     this._store = options.store;
-    this._debounceMs = options.debounceMs ?? 400;
     this._debouncer = new Debouncer(
       () => this._run(() => this._write()),
-      this._debounceMs
+      options.debounceMs ?? 400
     );
     this._pollMs = options.pollMs ?? 10000;
     this._maxPollMs = Math.max(this._pollMs, options.maxPollMs ?? 300000);
@@ -594,7 +593,6 @@ export class CredentialsSync {
 
   private readonly _settings: ISyncedSettings;
   private readonly _store: QbraidrcStore;
-  private readonly _debounceMs: number;
   private readonly _pollMs: number;
   private readonly _maxPollMs: number;
   private readonly _resolveConflict: ISyncOptionsResolver | null;
