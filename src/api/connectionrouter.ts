@@ -83,6 +83,10 @@ export class ConnectionRouter implements IQbraidTransport {
     if (!this._started) {
       this._started = this._fetchInfo().then(info => {
         this._info = info;
+        // Normalised once, not on every request.
+        this._allowed = new Set(
+          (info?.allowed_origins ?? []).map(Private.origin)
+        );
         this._changed.emit();
         return info;
       });
@@ -107,8 +111,7 @@ export class ConnectionRouter implements IQbraidTransport {
           'so requests go from the browser, which needs the API to allow this page in CORS.'
       };
     }
-    const allowed = this._info.allowed_origins.map(Private.origin);
-    if (origin !== null && allowed.includes(origin)) {
+    if (origin !== null && this._allowed.has(origin)) {
       return { via: 'server', reason: null };
     }
     return {
@@ -144,6 +147,7 @@ export class ConnectionRouter implements IQbraidTransport {
   private readonly _changed = new Signal<this, void>(this);
   private _mode: ConnectionMode;
   private _info: IServerInfo | null | undefined = undefined;
+  private _allowed = new Set<string | null>();
   private _started: Promise<IServerInfo | null> | null = null;
 }
 

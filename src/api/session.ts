@@ -20,7 +20,7 @@ import {
   CredentialProperty
 } from '../fields';
 import { redact } from './redact';
-import { checkCredential as checkFieldValue } from './validation';
+import { checkCredential, MAX_CREDENTIAL_LENGTH } from './validation';
 import { AttemptFailure, RetryPolicy } from './retry';
 import { IQbraidTransport, QbraidTransport, TransportError } from './transport';
 import type {
@@ -360,8 +360,7 @@ export class QbraidSession implements IQbraidSession {
     for (const field of fieldsOf(this.apiVersion)) {
       const given = values[field.property];
       const value = given !== undefined ? given : this[field.property];
-      saved[field.configKey] =
-        Private.checkCredential(field.property, value) || null;
+      saved[field.configKey] = checkCredential(field.property, value) || null;
     }
     saved.url = normalizeBaseUrl(values.baseUrl || this.baseUrl);
     await this._config.save(saved);
@@ -578,8 +577,7 @@ export class QbraidSession implements IQbraidSession {
     for (const { property } of CREDENTIAL_FIELDS) {
       const value = values[property];
       if (value !== undefined) {
-        this._explicit[property] =
-          Private.checkCredential(property, value) || null;
+        this._explicit[property] = checkCredential(property, value) || null;
       }
     }
     if (values.baseUrl !== undefined) {
@@ -589,7 +587,7 @@ export class QbraidSession implements IQbraidSession {
     }
     if (values.apiVersion !== undefined) {
       const version = values.apiVersion || 'auto';
-      if (!Private.API_VERSIONS.has(version)) {
+      if (version !== 'auto' && !Object.keys(DIALECTS).includes(version)) {
         throw new ConfigError(
           `apiVersion must be "auto", "v1" or "legacy", got "${String(version)}".`,
           { code: 'invalid_option' }
@@ -653,8 +651,8 @@ export class QbraidSession implements IQbraidSession {
         const { property } = field;
         values[property] = field.dialects.includes(version)
           ? this._explicit[property] ||
-            Private.checkCredential(property, config(field.configKey)) ||
-            Private.checkCredential(property, env(field.env[version])) ||
+            checkCredential(property, config(field.configKey)) ||
+            checkCredential(property, env(field.env[version])) ||
             null
           : null;
       }
@@ -765,8 +763,6 @@ namespace Private {
     'timeout'
   ];
 
-  export const API_VERSIONS = new Set(['auto', 'v1', 'legacy']);
-
   export const METHOD = /^[A-Z]+$/;
 
   /** The largest answer read (the server half's proxy has the same cap). */
@@ -777,9 +773,9 @@ namespace Private {
 
   /**
    * How much of an answer is looked at for an excerpt: enough for any secret
-   * (8192 characters at most) to be found whole before the cut.
+   * (a credential's longest) to be found whole before the cut.
    */
-  const EXCERPT_SOURCE = EXCERPT + 2 * 8192;
+  const EXCERPT_SOURCE = EXCERPT + 2 * MAX_CREDENTIAL_LENGTH;
 
   /**
    * The answer's text, read as a stream and cut off past `cap` bytes with an
@@ -872,9 +868,6 @@ namespace Private {
   export type Outcome =
     | { ok: true; value: unknown }
     | { ok: false; failure: AttemptFailure; error: QbraidApiError };
-
-  /** A credential checked by the one validation (`validation.ts`). */
-  export const checkCredential = checkFieldValue;
 
   /** Per-call headers merged over the session's, names compared case-insensitively. */
   export function mergeHeaders(

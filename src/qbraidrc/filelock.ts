@@ -6,9 +6,8 @@
  * Where Web Locks are missing (Node, old browsers) the lock is per process.
  */
 export function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
-  const locks = (globalThis as { navigator?: { locks?: ILockManager } })
-    .navigator?.locks;
-  if (locks && typeof locks.request === 'function') {
+  const locks = Private.locks();
+  if (locks) {
     return locks.request(name, task);
   }
   const previous = Private.queues.get(name) ?? Promise.resolve();
@@ -41,14 +40,11 @@ export function holdLock<T>(name: string, task: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Whether another tab of the lab holds `name` while this one does not.
+ * Whether a tab of the lab holds `name` (call it where this tab does not).
  */
-export async function isHeldElsewhere(
-  name: string,
-  heldHere: boolean
-): Promise<boolean> {
+export async function isHeldElsewhere(name: string): Promise<boolean> {
   const locks = Private.locks();
-  if (!locks || heldHere || typeof locks.query !== 'function') {
+  if (!locks || typeof locks.query !== 'function') {
     return false;
   }
   const state = await locks.query();

@@ -257,10 +257,8 @@ export class CredentialsSync {
         if (this._asking.size) {
           this._setStatus('conflict', this._waitingMessage());
         } else if (message !== null) {
-          const elsewhere = await isHeldElsewhere(
-            `${this._lockName}:question`,
-            false
-          );
+          // This tab asks nothing now: a held question lock is another tab's.
+          const elsewhere = await isHeldElsewhere(`${this._lockName}:question`);
           this._setStatus(
             'ok',
             elsewhere
