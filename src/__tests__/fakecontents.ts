@@ -2,6 +2,12 @@ import type { Contents } from '@jupyterlab/services';
 import { ServerConnection } from '@jupyterlab/services';
 import { Signal } from '@lumino/signaling';
 import { createHash } from 'crypto';
+import {
+  IQbraidrcBackend,
+  IQbraidrcSnapshot,
+  IQbraidrcStamp,
+  QbraidrcConflictError
+} from '../qbraidrc/store';
 import type { CredentialValues, ISyncedSettings } from '../qbraidrc/sync';
 
 function refusal(
@@ -24,6 +30,8 @@ export class FakeContents {
   puts = 0;
   /** Answer the next save with this status (e.g. 500), once. */
   failNextSave: number | null = null;
+  /** Called after each save (another writer landing right after it). */
+  afterSave: ((path: string) => void) | null = null;
   /** Refuse every request with this status. */
   refuse: { status: number; message: string } | null = null;
   private _clock = 0;
@@ -91,7 +99,9 @@ export class FakeContents {
     }
     this.puts++;
     this.edit(path, String(options.content));
-    return this._model(path, 'file', null, this.files.get(path)!.mtime);
+    const model = this._model(path, 'file', null, this.files.get(path)!.mtime);
+    this.afterSave?.(path);
+    return model;
   }
 
   private _list(folder: string): Contents.IModel[] {
@@ -158,5 +168,55 @@ export class FakeSettings implements ISyncedSettings {
   /** A change made by the user in the Settings Editor. */
   async set(values: Partial<CredentialValues>): Promise<void> {
     await this.save(values);
+  }
+}
+
+/**
+ * The server half's qbraidrc endpoint in memory: a conditional write (the
+ * version read, else 412), PUT counting, and an edit landing before a write.
+ */
+export class FakeServerBackend implements IQbraidrcBackend {
+  readonly path = '~/.qbraid/qbraidrc';
+  readonly conditional = true;
+  text: string | null = null;
+  reads = 0;
+  puts = 0;
+  refusedPuts = 0;
+  /** Edits made by another writer just before each of the next writes. */
+  editsBeforeWrite: string[] = [];
+
+  async read(): Promise<IQbraidrcSnapshot> {
+    this.reads++;
+    return this.text === null
+      ? { exists: false, text: '', lastModified: null, hash: null }
+      : { exists: true, text: this.text, lastModified: null, hash: this._etag };
+  }
+
+  async stamp(): Promise<IQbraidrcStamp | null> {
+    return this.text === null ? null : { lastModified: null, hash: this._etag };
+  }
+
+  async write(
+    text: string,
+    expected: IQbraidrcSnapshot
+  ): Promise<IQbraidrcSnapshot> {
+    const edit = this.editsBeforeWrite.shift();
+    if (edit !== undefined) {
+      this.text = edit;
+    }
+    const current = this.text === null ? null : this._etag;
+    if (current !== (expected.exists ? expected.hash : null)) {
+      this.refusedPuts++;
+      throw new QbraidrcConflictError('412', { status: 412 });
+    }
+    this.puts++;
+    this.text = text;
+    return { exists: true, text, lastModified: null, hash: this._etag };
+  }
+
+  private get _etag(): string {
+    return createHash('sha256')
+      .update(this.text ?? '')
+      .digest('hex');
   }
 }

@@ -76,6 +76,25 @@ describe('QbraidrcStore', () => {
     );
   });
 
+  it('save() is one read and one write: an edit landing in between is a conflict, not overwritten', async () => {
+    contents.folders.add('.qbraid');
+    contents.edit(PATH, '[default]\napi-key = a\n');
+    const read = contents.get.bind(contents);
+    let reads = 0;
+    contents.get = async (path, options) => {
+      const model = await read(path, options);
+      if (options?.content !== false && ++reads === 1) {
+        contents.edit(PATH, '[default]\napi-key = from-terminal\n');
+      }
+      return model;
+    };
+    await expect(
+      store.save({ email: 'me@example.com' })
+    ).rejects.toBeInstanceOf(QbraidrcConflictError);
+    expect(contents.read(PATH)).toBe('[default]\napi-key = from-terminal\n');
+    expect(contents.puts).toBe(0);
+  });
+
   it('never writes over a file configparser would refuse', async () => {
     contents.folders.add('.qbraid');
     contents.edit(PATH, '[default]\napi-key = a\n[default]\n');

@@ -4,7 +4,7 @@ import {
   ICredentialsSyncOptions,
   ISyncConflict
 } from '../qbraidrc/sync';
-import { FakeContents, FakeSettings } from './fakecontents';
+import { FakeContents, FakeServerBackend, FakeSettings } from './fakecontents';
 
 const PATH = '.qbraid/qbraidrc';
 const FILE_FROM_TERMINAL =
@@ -224,6 +224,97 @@ describe('CredentialsSync', () => {
     });
     await sync.idle();
     expect(contents.read(PATH)).toBe('[default]\napi-key = k1\n');
+  });
+
+  describe('one check and one write per change', () => {
+    const EDITED = FILE_FROM_TERMINAL.replace(
+      'file@example.com',
+      'terminal@example.com'
+    );
+
+    function serverSync(backend: FakeServerBackend) {
+      return makeSync({ store: new QbraidrcStore({ backend }) });
+    }
+
+    it('through the server endpoint: one conditional PUT and no read-back', async () => {
+      const backend = new FakeServerBackend();
+      backend.text = FILE_FROM_TERMINAL;
+      await serverSync(backend).start();
+      const reads = backend.reads;
+      await settings.set({ apiKey: 'lab-key' });
+      await sync.idle();
+      expect(backend.puts).toBe(1);
+      expect(backend.reads).toBe(reads);
+      expect(backend.text).toBe(
+        FILE_FROM_TERMINAL.replace('file-key', 'lab-key')
+      );
+    });
+
+    it('a 412 merges the edit made meanwhile and writes once more', async () => {
+      const backend = new FakeServerBackend();
+      backend.text = FILE_FROM_TERMINAL;
+      await serverSync(backend).start();
+      backend.editsBeforeWrite = [EDITED];
+      await settings.set({ apiKey: 'lab-key' });
+      await sync.idle();
+      expect([backend.refusedPuts, backend.puts]).toEqual([1, 1]);
+      expect(backend.text).toBe(EDITED.replace('file-key', 'lab-key'));
+      expect(settings.values.email).toBe('terminal@example.com');
+      expect(sync.status.state).toBe('ok');
+    });
+
+    it('a second 412 in a row is reported, and the next check writes', async () => {
+      const backend = new FakeServerBackend();
+      backend.text = FILE_FROM_TERMINAL;
+      await serverSync(backend).start();
+      backend.editsBeforeWrite = [EDITED, EDITED.replace('acme', 'initech')];
+      await settings.set({ apiKey: 'lab-key' });
+      await sync.idle();
+      expect([backend.refusedPuts, backend.puts]).toEqual([2, 0]);
+      expect(sync.status.state).toBe('conflict');
+      await sync.checkFile();
+      expect(backend.puts).toBe(1);
+      expect(backend.text).toContain('api-key = lab-key\n');
+      expect(backend.text).toContain('organization = initech\n');
+      expect(sync.status.state).toBe('ok');
+    });
+
+    it('through the contents API: reads back, and an edit landing right after the write is the newer one', async () => {
+      contents.edit(PATH, FILE_FROM_TERMINAL);
+      await makeSync().start();
+      contents.afterSave = path => {
+        contents.afterSave = null;
+        contents.edit(
+          path,
+          FILE_FROM_TERMINAL.replace('file-key', 'terminal-key')
+        );
+      };
+      await settings.set({ apiKey: 'lab-key' });
+      await sync.idle();
+      expect(contents.puts).toBe(1);
+      expect(settings.values.apiKey).toBe('terminal-key');
+      expect(contents.read(PATH)).toContain('api-key = terminal-key\n');
+    });
+
+    it('a URL set on both sides to one address, one with the trailing slash, is no question and no rewrite', async () => {
+      const asked: ISyncConflict[] = [];
+      contents.edit(PATH, '[default]\napi-key = k\n');
+      settings.values.apiKey = 'k';
+      await makeSync({
+        resolveConflict: async conflict => {
+          asked.push(conflict);
+          return 'mine';
+        }
+      }).start();
+      const slashed =
+        '[default]\napi-key = k\nurl = https://api.equal1.com/api/v1/\n';
+      contents.edit(PATH, slashed);
+      await settings.set({ baseUrl: 'https://api.equal1.com/api/v1' });
+      await sync.idle();
+      expect(asked).toEqual([]);
+      expect(contents.puts).toBe(0);
+      expect(contents.read(PATH)).toBe(slashed);
+    });
   });
 
   describe('a question in one tab', () => {

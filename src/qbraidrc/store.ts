@@ -206,25 +206,16 @@ export class QbraidrcStore implements IQbraidConfigStore {
 
   /**
    * Merge values into `[default]` (the session's `saveConfig`), keeping every
-   * other line; re-reads and retries once when the file changed meanwhile.
+   * other line: one read, one write of that version (an edit landing in
+   * between is a `QbraidrcConflictError`, nothing is overwritten).
    */
   async save(
     values: Partial<Record<QbraidConfigKey, string | null>>
   ): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const snapshot = await this.read();
-      const file = QbraidrcFile.parse(snapshot.text);
-      if (!file.update(values)) {
-        return;
-      }
-      try {
-        await this.write(file, snapshot);
-        return;
-      } catch (error) {
-        if (!(error instanceof QbraidrcConflictError) || attempt >= 2) {
-          throw error;
-        }
-      }
+    const snapshot = await this.read();
+    const file = QbraidrcFile.parse(snapshot.text);
+    if (file.update(values)) {
+      await this.write(file, snapshot);
     }
   }
 

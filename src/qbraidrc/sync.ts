@@ -183,7 +183,7 @@ export class CredentialsSync {
    */
   async idle(): Promise<void> {
     for (;;) {
-      const next = this._debounced ?? this._busy ?? this._question;
+      const next = this._debounced ?? this._lastStep ?? this._question;
       if (!next) {
         return;
       }
@@ -196,8 +196,8 @@ export class CredentialsSync {
    * and import it (polled; also call it when the lab regains focus).
    */
   checkFile(): Promise<void> {
-    if (this._busy || this._debounced || !this._started) {
-      return this._busy ?? Promise.resolve();
+    if (this._lastStep || this._debounced || !this._started) {
+      return this._lastStep ?? Promise.resolve();
     }
     return this._run(async () =>
       this._hasPendingChanges() ? this._write() : this._importExternalEdit()
@@ -248,12 +248,14 @@ export class CredentialsSync {
     this._debounced = debounced;
   }
 
-  /** Run one sync step after the ones before it, recording its outcome. */
+  /**
+   * Run one sync step under the file's lock (the one queue: steps of this tab
+   * and of the lab's other tabs run one after another), recording its outcome.
+   */
   private _run(step: () => Promise<string | null>): Promise<void> {
-    const previous = this._busy ?? Promise.resolve();
-    const current = previous.then(async () => {
+    const current = withLock(this._lockName, async () => {
       try {
-        const message = await withLock(this._lockName, step);
+        const message = await step();
         if (this._asking.size) {
           this._setStatus('conflict', this._waitingMessage());
         } else if (message !== null) {
@@ -282,10 +284,11 @@ export class CredentialsSync {
         );
       }
     });
-    this._busy = current;
+    // The lock runs steps in order: the last one started ends last.
+    this._lastStep = current;
     void current.then(() => {
-      if (this._busy === current) {
-        this._busy = null;
+      if (this._lastStep === current) {
+        this._lastStep = null;
       }
     });
     return current;
@@ -321,113 +324,92 @@ export class CredentialsSync {
       return null;
     }
     this._setStatus('syncing', `Writing ${this._store.path}…`);
-    // Set when our own write was overwritten (another tab, a terminal): our
-    // values are re-applied without asking, since the user chose them.
-    let insist = false;
-    for (let round = 1; ; round++) {
-      let baseline = this._baseline ?? (await this._store.read());
-      // A conditional store checks the version in the write itself (412);
-      // a change found that way is merged in the next round.
-      const now =
-        this._store.conditional && round === 1
-          ? baseline.exists
-            ? baseline
-            : null
-          : await this._store.stamp();
-      if (!isSameVersion(now, baseline)) {
-        // Edited outside this tab since we read it: merge, or ask.
-        const { snapshot, fresh, external } = await this._reread(baseline);
-        baseline = snapshot;
-        const clash = external.filter(
-          key => changed.includes(key) && fresh.get(key) !== desired[key]
-        );
-        const asked = clash.length && !insist ? clash : [];
-        await this._import(
-          fresh,
-          external.filter(
-            key => !changed.includes(key) && !this._asking.has(key)
-          )
-        );
-        if (asked.length) {
-          // Never wait for a person while holding the file's lock (other tabs
-          // must go on): the other keys are written now, these once answered.
-          this._startQuestion(asked);
-          changed = changed.filter(key => !asked.includes(key));
-        }
-        this._baseline = baseline;
-      }
-      const file = QbraidrcFile.parse(baseline.text);
-      const values = Object.fromEntries(
-        changed.map(key => [key, desired[key] ?? null])
-      );
-      if (!file.update(values)) {
-        break;
-      }
-      try {
-        this._baseline = await this._store.write(file, baseline);
-        this._status.writes++;
-      } catch (error) {
-        if (
-          error instanceof QbraidrcConflictError &&
-          round < Private.MAX_ROUNDS
-        ) {
-          continue;
-        }
+    const baseline = this._baseline ?? (await this._store.read());
+    const writesBefore = this._status.writes;
+    try {
+      await this._writeKeys(baseline, changed, desired);
+    } catch (error) {
+      if (!(error instanceof QbraidrcConflictError)) {
         throw error;
       }
-      if (this._store.conditional) {
-        break;
-      }
-      // The contents API has no conditional write: another writer may have
-      // landed between our check and our write. Read back to be sure.
-      const written = this._baseline;
-      await this._store.read();
-      const lost = changed.filter(
+      // Edited outside this tab since we read it: other keys are merged (and
+      // imported), a key changed on both sides is a question, and the rest is
+      // written once more; should that conflict too, the next check retries.
+      const { snapshot, fresh, external } = await this._reread(baseline);
+      const asked = external.filter(
         key =>
-          Private.valueOf(this._store.file!, key) !== (desired[key] ?? null)
+          changed.includes(key) && Private.valueOf(fresh, key) !== desired[key]
       );
-      if (!lost.length) {
-        this._baseline = this._store.snapshot;
-        break;
+      await this._import(
+        fresh,
+        external.filter(key => !changed.includes(key) && !this._asking.has(key))
+      );
+      if (asked.length) {
+        // Never wait for a person while holding the file's lock (other tabs
+        // must go on): the other keys are written now, these once answered.
+        this._startQuestion(asked);
+        changed = changed.filter(key => !asked.includes(key));
       }
-      if (round >= Private.MAX_ROUNDS) {
-        throw new QbraidrcConflictError(
-          `${this._store.path} keeps being changed by another writer; ${lost
-            .map(k => Private.SETTING_OF[k])
-            .join(', ')} could not be written.`,
-          { code: 'qbraidrc_conflict' }
-        );
-      }
-      // Merge again against what overwrote us, keeping our values.
-      this._baseline = written;
-      insist = true;
+      await this._writeKeys(snapshot, changed, desired);
     }
     for (const key of changed) {
       this._synced[key] = desired[key] ?? null;
     }
-    return `Wrote ${changed.map(k => Private.SETTING_OF[k]).join(', ')} to ${this._store.path}.`;
+    if (!this._store.conditional && this._status.writes > writesBefore) {
+      // The contents API has no conditional write: read back what landed,
+      // and take what another writer put there since as an edit of theirs.
+      await this._importSince(this._baseline!);
+    }
+    return changed.length
+      ? `Wrote ${changed.map(k => Private.SETTING_OF[k]).join(', ')} to ${this._store.path}.`
+      : null;
+  }
+
+  /**
+   * Write `keys` into the version `baseline`; a key the file already holds
+   * (a URL compared as the session uses it) is left as it is written there.
+   */
+  private async _writeKeys(
+    baseline: IQbraidrcSnapshot,
+    keys: QbraidConfigKey[],
+    desired: Partial<Record<QbraidConfigKey, string | null>>
+  ): Promise<void> {
+    this._baseline = baseline;
+    const file = QbraidrcFile.parse(baseline.text);
+    const values = Object.fromEntries(
+      keys
+        .filter(key => Private.valueOf(file, key) !== (desired[key] ?? null))
+        .map(key => [key, desired[key] ?? null])
+    );
+    if (file.update(values)) {
+      this._baseline = await this._store.write(file, baseline);
+      this._status.writes++;
+    }
   }
 
   private async _importExternalEdit(): Promise<string | null> {
     const baseline = this._baseline;
-    if (!baseline) {
+    if (!baseline || isSameVersion(await this._store.stamp(), baseline)) {
       return null;
     }
-    const now = await this._store.stamp();
-    if (isSameVersion(now, baseline)) {
-      return null;
-    }
+    return (await this._importSince(baseline))
+      ? `Imported a change of ${this._store.path} made outside the lab.`
+      : null;
+  }
+
+  /**
+   * Read the file and import our keys that changed since the version
+   * `baseline` (a key the person is being asked about waits for the answer);
+   * whether any did.
+   */
+  private async _importSince(baseline: IQbraidrcSnapshot): Promise<boolean> {
     const { snapshot, fresh, external } = await this._reread(baseline);
     this._baseline = snapshot;
-    if (!external.length) {
-      return null;
-    }
-    // A key the person is being asked about waits for the answer.
     await this._import(
       fresh,
       external.filter(key => !this._asking.has(key))
     );
-    return `Imported a change of ${this._store.path} made outside the lab.`;
+    return external.length > 0;
   }
 
   /**
@@ -604,7 +586,8 @@ export class CredentialsSync {
   /** The debounced write, while it waits or runs. */
   private _debounced: Promise<void> | null = null;
   private _poll: Poll | null = null;
-  private _busy: Promise<void> | null = null;
+  /** The last step started, while it waits for the lock or runs. */
+  private _lastStep: Promise<void> | null = null;
   private _importing = false;
   /** The keys a person is being asked about, and the answer's settling. */
   private readonly _asking = new Set<QbraidConfigKey>();
@@ -617,9 +600,6 @@ type ISyncOptionsResolver = NonNullable<
 >;
 
 namespace Private {
-  /** Rounds of check, write and read-back before giving up on a busy file. */
-  export const MAX_ROUNDS = 3;
-
   export const KEYS: QbraidConfigKey[] = [...CONFIG_KEYS];
 
   export const CREDENTIAL_KEYS: QbraidConfigKey[] = CREDENTIAL_FIELDS.filter(
