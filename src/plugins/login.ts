@@ -14,9 +14,8 @@ import {
 } from '../settings';
 import { IQbraidCredentialsSync } from '../tokens';
 import { addCommands, CommandIDs } from '../ui/commands';
-import { LoginPanel } from '../ui/loginpanel';
+import { QbraidSidebar } from '../ui/sidebar';
 import { SignInModel } from '../ui/signinmodel';
-import { QbraidStatusItem } from '../ui/statusitem';
 import { DOMAIN, PLUGIN_ID } from './ids';
 import { QbraidSessionOwner } from './owner';
 import { timedActivate } from './timing';
@@ -63,16 +62,26 @@ export const loginPlugin: JupyterFrontEndPlugin<void> = {
           new RegistrySettings(await registry.load(PLUGIN_ID)).save(values),
         signOut: () => sync.signOut()
       });
-      const panel = new LoginPanel(status, trans);
-      app.shell.add(panel, 'left', { rank: 900, type: 'qBraid' });
+      // The React views load after restore (or when the tab is opened first).
+      let views: Promise<typeof import('../ui/views')> | null = null;
+      const loadViews = () => (views ??= import('../ui/views'));
+      const sidebar = new QbraidSidebar(
+        async () => new (await loadViews()).LoginPanel(status, trans),
+        trans
+      );
+      app.shell.add(sidebar, 'left', { rank: 900, type: 'qBraid' });
       const openPanel = () => {
-        app.shell.activateById(panel.id);
-        requestAnimationFrame(() => panel.focusFirst());
+        app.shell.activateById(sidebar.id);
+        void sidebar.focusFirst();
       };
-      statusBar?.registerStatusItem('jupyterlab-qbraid-session:status', {
-        item: new QbraidStatusItem(status, trans, openPanel),
-        align: 'left',
-        rank: 900
+      void app.restored.then(async () => {
+        await sidebar.load();
+        const { QbraidStatusItem } = await loadViews();
+        statusBar?.registerStatusItem('jupyterlab-qbraid-session:status', {
+          item: new QbraidStatusItem(status, trans, openPanel),
+          align: 'left',
+          rank: 900
+        });
       });
       addCommands(app.commands, {
         status,

@@ -6,12 +6,11 @@ import { SignInModel } from './signinmodel';
 import { DIALECTS } from '../api/dialects';
 import { describeError } from './errormessages';
 import type { ApiVersionOption } from '../tokens';
-import { qbraidIcon } from './icons';
 import { MaskedInput } from './maskedinput';
 
 /**
- * The qBraid sidebar: sign in (the key is checked with the API before it is
- * saved), who is signed in, sign out. It renders the connection status.
+ * The qBraid sidebar's panel: sign in (the key is checked with the API before
+ * it is saved), who is signed in, sign out. It renders the connection status.
  */
 export class LoginPanel extends ReactWidget {
   /**
@@ -22,10 +21,7 @@ export class LoginPanel extends ReactWidget {
     private readonly _trans: TranslationBundle
   ) {
     super();
-    this.id = 'jp-qbraid-login';
-    this.addClass('jp-qbraid-LoginPanel');
-    this.title.icon = qbraidIcon;
-    this.title.caption = _trans.__('qBraid');
+    this.addClass('jp-qbraid-LoginPanel-view');
   }
 
   /** Put the keyboard focus on the first field or button of the panel. */
