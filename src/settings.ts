@@ -1,6 +1,7 @@
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
+import { RETRY_OPTIONS } from './api/retry';
 import { CREDENTIAL_FIELDS, CredentialSetting } from './fields';
 import type {
   CredentialValues,
@@ -33,12 +34,11 @@ export function sessionUpdateFromSettings(
   const text = (value: string | undefined) => (value ? value.trim() : null);
   const update: IQbraidCredentials & QbraidRetryUpdate = {
     baseUrl: text(settings.baseUrl),
-    apiVersion: settings.apiVersion ?? 'auto',
-    retriesTotal: settings.retriesTotal ?? null,
-    retriesConnect: settings.retriesConnect ?? null,
-    backoffFactor: settings.backoffFactor ?? null,
-    timeout: settings.timeout ?? null
+    apiVersion: settings.apiVersion ?? 'auto'
   };
+  for (const option of RETRY_OPTIONS) {
+    update[option] = settings[option] ?? null;
+  }
   for (const field of CREDENTIAL_FIELDS) {
     update[field.property] = text(settings[field.setting]);
   }

@@ -1,3 +1,16 @@
+import type { IQbraidRetryOptions } from '../tokens';
+
+/**
+ * The session's retry options, as its constructor, \`update\` and the settings
+ * name them.
+ */
+export const RETRY_OPTIONS: ReadonlyArray<keyof IQbraidRetryOptions> = [
+  'retriesTotal',
+  'retriesConnect',
+  'backoffFactor',
+  'timeout'
+];
+
 /**
  * One failed attempt, as the retry policy sees it.
  */

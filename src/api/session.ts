@@ -21,7 +21,7 @@ import {
 } from '../fields';
 import { redact } from './redact';
 import { checkCredential, MAX_CREDENTIAL_LENGTH } from './validation';
-import { AttemptFailure, RetryPolicy } from './retry';
+import { AttemptFailure, RETRY_OPTIONS, RetryPolicy } from './retry';
 import { IQbraidTransport, QbraidTransport, TransportError } from './transport';
 import type {
   IQbraidConfigStore,
@@ -201,8 +201,13 @@ export class QbraidSession implements IQbraidSession {
       throw this._configError;
     }
     const url = joinUrl(this._state.baseUrl, path, init.params);
-    const headers = Private.mergeHeaders(this._state.headers, init.headers);
-    const secrets = [...this._secrets(), ...Private.credentialValues(headers)];
+    // Header names are lower case in the state; per-call ones are merged in.
+    const headers = init.headers
+      ? Private.mergeHeaders(this._state.headers, init.headers)
+      : { ...this._state.headers };
+    const secrets = init.headers
+      ? [...this._secrets(), ...Private.credentialValues(headers)]
+      : this._secrets();
     let body = init.body ?? null;
     if (init.json !== undefined) {
       body = JSON.stringify(init.json);
@@ -595,7 +600,7 @@ export class QbraidSession implements IQbraidSession {
       }
       this._explicit.apiVersion = version;
     }
-    for (const key of Private.RETRY_KEYS) {
+    for (const key of RETRY_OPTIONS) {
       if (values[key] !== undefined) {
         this._explicit[key] = values[key];
       }
@@ -608,7 +613,7 @@ export class QbraidSession implements IQbraidSession {
     policy: RetryPolicy;
   } {
     const retry = { ...dialect.retry };
-    for (const key of Private.RETRY_KEYS) {
+    for (const key of RETRY_OPTIONS) {
       const value = this._explicit[key];
       if (value !== undefined && value !== null) {
         retry[key] = value;
@@ -756,13 +761,6 @@ export class QbraidSession implements IQbraidSession {
 }
 
 namespace Private {
-  export const RETRY_KEYS: ReadonlyArray<keyof IQbraidRetryOptions> = [
-    'retriesTotal',
-    'retriesConnect',
-    'backoffFactor',
-    'timeout'
-  ];
-
   export const METHOD = /^[A-Z]+$/;
 
   /** The largest answer read (the server half's proxy has the same cap). */
