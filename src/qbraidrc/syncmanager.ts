@@ -2,12 +2,11 @@ import type { Contents, ServerConnection } from '@jupyterlab/services';
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ISignal, Signal } from '@lumino/signaling';
 import { ConfigError } from '../api/errors';
-import { ServerQbraidrcBackend } from './serverbackend';
-import { QbraidrcStore } from './store';
+import type { QbraidrcStore } from './store';
 import type { IServerInfo } from '../api/serverhalf';
 import { SIGNED_OUT } from '../fields';
 import { RegistrySettings } from '../settings';
-import { CredentialsSync, ICredentialsSyncOptions } from './sync';
+import type { CredentialsSync, ICredentialsSyncOptions } from './sync';
 import type {
   IQbraidConfigStore,
   IQbraidCredentialsSync,
@@ -141,6 +140,7 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
       return;
     }
     session.setConfigStore(store);
+    const { CredentialsSync } = await import('./engine');
     const sync = new CredentialsSync({
       settings: new RegistrySettings(this._settings!),
       store,
@@ -161,6 +161,7 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
   private async _makeStore(override: string): Promise<QbraidrcStore> {
     const { contents, serverRoot, allowHidden, serverSettings, serverInfo } =
       this._options;
+    const { QbraidrcStore, ServerQbraidrcBackend } = await import('./engine');
     const info = override.trim() ? null : await serverInfo?.();
     if (info?.features.qbraidrc && serverSettings) {
       return new QbraidrcStore({
