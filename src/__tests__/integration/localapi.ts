@@ -138,3 +138,28 @@ export async function closedPort(): Promise<number> {
   await new Promise(resolve => server.close(resolve));
   return port;
 }
+
+/**
+ * The local API of one spec file: started before its first test, reset
+ * before each test, stopped after the last. Read `.api` in tests and hooks.
+ */
+export function useLocalApi(): { readonly api: LocalApi } {
+  let api: LocalApi | null = null;
+  beforeAll(async () => {
+    api = await LocalApi.start();
+  });
+  afterAll(async () => {
+    await api?.stop();
+  });
+  beforeEach(async () => {
+    await api!.reset();
+  });
+  return {
+    get api(): LocalApi {
+      if (!api) {
+        throw new Error('The local API starts before the first test.');
+      }
+      return api;
+    }
+  };
+}

@@ -5,25 +5,17 @@
 import { AuthError } from '../../api/errors';
 import { IQbraidSessionOptions, QbraidSession } from '../../api/session';
 import { rejection } from '../fakeapi';
-import { LocalApi } from './localapi';
+import { useLocalApi } from './localapi';
 
-let api: LocalApi;
+const local = useLocalApi();
 let sleeps: number[];
-
-beforeAll(async () => {
-  api = await LocalApi.start();
-});
-afterAll(async () => {
-  await api.stop();
-});
-beforeEach(async () => {
-  await api.reset();
+beforeEach(() => {
   sleeps = [];
 });
 
 function session(options: IQbraidSessionOptions = {}) {
   return new QbraidSession({
-    baseUrl: api.v1BaseUrl,
+    baseUrl: local.api.v1BaseUrl,
     env: {},
     apiKey: 'demo-api-key',
     sleep: async ms => {
@@ -40,7 +32,7 @@ describe('QbraidSession (v1) against the local API', () => {
     await expect(s.verify()).resolves.toMatchObject({
       email: 'demo@example.com'
     });
-    const [recorded] = await api.apiRequests();
+    const [recorded] = await local.api.apiRequests();
     expect(recorded).toMatchObject({
       method: 'GET',
       path: '/api/v1/users/verify'
@@ -61,7 +53,7 @@ describe('QbraidSession (v1) against the local API', () => {
     await expect(s.refreshAccessToken()).resolves.toMatchObject({
       expiresAt: expect.any(String)
     });
-    const recorded = await api.apiRequests();
+    const recorded = await local.api.apiRequests();
     expect(recorded.map(r => `${r.method} ${r.path}`)).toEqual([
       'GET /api/v1/users/verify',
       'POST /api/v1/access-tokens/refresh'
@@ -84,7 +76,7 @@ describe('QbraidSession (v1) against the local API', () => {
   });
 
   it('retries a 503 with qbraid-core semantics: Retry-After over 60 is milliseconds', async () => {
-    await api.inject({
+    await local.api.inject({
       kind: 'status',
       status: 503,
       retry_after: 250,
@@ -93,12 +85,18 @@ describe('QbraidSession (v1) against the local API', () => {
     await session().verify();
     expect(sleeps).toEqual([250]);
     expect(
-      (await api.apiRequests()).filter(r => r.path === '/api/v1/users/verify')
+      (await local.api.apiRequests()).filter(
+        r => r.path === '/api/v1/users/verify'
+      )
     ).toHaveLength(2);
   });
 
   it('gives up after one connection retry', async () => {
-    await api.inject({ kind: 'reset', times: 5, path: '/api/v1/users/verify' });
+    await local.api.inject({
+      kind: 'reset',
+      times: 5,
+      path: '/api/v1/users/verify'
+    });
     const error = await rejection(session().verify());
     // A reset is a read error: GET is repeated up to retriesTotal (3).
     expect(error.attempts).toBe(4);

@@ -9,25 +9,17 @@ import {
 } from '../../api/errors';
 import { IQbraidSessionOptions, QbraidSession } from '../../api/session';
 import { rejection } from '../fakeapi';
-import { closedPort, LocalApi } from './localapi';
+import { closedPort, useLocalApi } from './localapi';
 
-let api: LocalApi;
+const local = useLocalApi();
 let sleeps: number[];
-
-beforeAll(async () => {
-  api = await LocalApi.start();
-});
-afterAll(async () => {
-  await api.stop();
-});
-beforeEach(async () => {
-  await api.reset();
+beforeEach(() => {
   sleeps = [];
 });
 
 function session(options: IQbraidSessionOptions = {}) {
   return new QbraidSession({
-    baseUrl: api.baseUrl,
+    baseUrl: local.api.baseUrl,
     env: {},
     apiKey: 'demo-api-key',
     sleep: async ms => {
@@ -42,7 +34,7 @@ describe('QbraidSession against the local API', () => {
     await expect(session().get('/identity')).resolves.toMatchObject({
       email: 'demo@example.com'
     });
-    const [recorded] = await api.apiRequests();
+    const [recorded] = await local.api.apiRequests();
     expect(recorded.headers['api-key']).toBe('demo-api-key');
     expect(recorded.path).toBe('/api/identity');
     expect(recorded.query).toBe('');
@@ -108,7 +100,7 @@ describe('QbraidSession against the local API', () => {
   });
 
   it('retries 503 twice then succeeds, waiting 0 s then 1 s', async () => {
-    await api.inject({
+    await local.api.inject({
       kind: 'status',
       status: 503,
       times: 2,
@@ -117,38 +109,43 @@ describe('QbraidSession against the local API', () => {
     await expect(session().get('/identity')).resolves.toMatchObject({
       email: 'demo@example.com'
     });
-    expect(await api.apiRequests()).toHaveLength(3);
+    expect(await local.api.apiRequests()).toHaveLength(3);
     expect(sleeps).toEqual([0, 1000]);
   });
 
   it('honours Retry-After from the server', async () => {
-    await api.inject({ kind: 'status', status: 503, retry_after: 2, times: 1 });
+    await local.api.inject({
+      kind: 'status',
+      status: 503,
+      retry_after: 2,
+      times: 1
+    });
     await session().get('/identity');
     expect(sleeps).toEqual([2000]);
   });
 
   it('retries a GET after the server resets the connection', async () => {
-    await api.inject({ kind: 'reset', times: 1 });
+    await local.api.inject({ kind: 'reset', times: 1 });
     await expect(session().get('/identity')).resolves.toMatchObject({
       email: 'demo@example.com'
     });
-    expect(await api.apiRequests()).toHaveLength(2);
+    expect(await local.api.apiRequests()).toHaveLength(2);
   });
 
   it('retries a GET whose answer is cut mid-body', async () => {
-    await api.inject({ kind: 'reset-mid-body', times: 1 });
+    await local.api.inject({ kind: 'reset-mid-body', times: 1 });
     await expect(session().get('/identity')).resolves.toMatchObject({
       email: 'demo@example.com'
     });
-    expect(await api.apiRequests()).toHaveLength(2);
+    expect(await local.api.apiRequests()).toHaveLength(2);
   });
 
   it('does not repeat a POST after a reset that may have reached the server', async () => {
-    await api.inject({ kind: 'reset', times: 1 });
+    await local.api.inject({ kind: 'reset', times: 1 });
     const error = await rejection(session().post('/echo', { a: 1 }));
     expect(error).toBeInstanceOf(QbraidNetworkError);
     expect(error.kind).toBe('read');
-    expect(await api.apiRequests()).toHaveLength(1);
+    expect(await local.api.apiRequests()).toHaveLength(1);
   });
 
   it('retries a connection refused up to retriesConnect times, also for POST', async () => {
@@ -164,7 +161,7 @@ describe('QbraidSession against the local API', () => {
   });
 
   it('times out a slow answer and gives up with a timeout error', async () => {
-    await api.inject({ kind: 'delay', ms: 1500, times: 3 });
+    await local.api.inject({ kind: 'delay', ms: 1500, times: 3 });
     const error = await rejection(
       session({ timeout: 100, retriesTotal: 2 }).get('/identity')
     );
@@ -190,7 +187,7 @@ describe('QbraidSession against the local API', () => {
     ).resolves.toMatchObject({
       email: 'demo@example.com'
     });
-    const recorded = await api.apiRequests();
+    const recorded = await local.api.apiRequests();
     const atOther = recorded.filter(r => r.server === 'other');
     expect(atOther).toHaveLength(1);
     for (const name of [
@@ -207,7 +204,7 @@ describe('QbraidSession against the local API', () => {
   });
 
   it('close() aborts a slow request in flight', async () => {
-    await api.inject({ kind: 'delay', ms: 1000, times: 1 });
+    await local.api.inject({ kind: 'delay', ms: 1000, times: 1 });
     const s = session();
     const pending = rejection(s.get('/identity'));
     await new Promise(resolve => setTimeout(resolve, 100));

@@ -6,7 +6,7 @@
  */
 import { QbraidSession } from '../../api/session';
 import { ApiVersion, IQbraidCredentials } from '../../tokens';
-import { LocalApi } from '../integration/localapi';
+import { useLocalApi } from '../integration/localapi';
 
 const CREDENTIAL_HEADERS = [
   'email',
@@ -18,16 +18,7 @@ const CREDENTIAL_HEADERS = [
   'authorization'
 ];
 
-let api: LocalApi;
-beforeAll(async () => {
-  api = await LocalApi.start();
-});
-afterAll(async () => {
-  await api.stop();
-});
-beforeEach(async () => {
-  await api.reset();
-});
+const local = useLocalApi();
 
 const SETS: Array<[string, IQbraidCredentials, ApiVersion]> = [
   [
@@ -63,7 +54,7 @@ describe.each(SETS)('with %s', (_, credentials, dialect) => {
     '%s answered %i: the other origin receives no credential',
     async (method, status) => {
       const session = new QbraidSession({
-        baseUrl: dialect === 'v1' ? api.v1BaseUrl : api.baseUrl,
+        baseUrl: dialect === 'v1' ? local.api.v1BaseUrl : local.api.baseUrl,
         env: {},
         ...credentials
       });
@@ -71,7 +62,7 @@ describe.each(SETS)('with %s', (_, credentials, dialect) => {
         params: { to: 'other', status },
         json: method === 'GET' || method === 'DELETE' ? undefined : { a: 1 }
       });
-      const recorded = await api.apiRequests();
+      const recorded = await local.api.apiRequests();
       const first = recorded.find(r => r.path.endsWith('/redirect'))!;
       const sent = CREDENTIAL_HEADERS.filter(
         name => first.headers[name] !== undefined
