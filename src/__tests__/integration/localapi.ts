@@ -1,3 +1,4 @@
+import { IQbraidSessionOptions, QbraidSession } from '../../api/session';
 import { ChildProcess, spawn } from 'child_process';
 import * as net from 'net';
 import * as path from 'path';
@@ -162,4 +163,24 @@ export function useLocalApi(): { readonly api: LocalApi } {
       return api;
     }
   };
+}
+
+/**
+ * A session on `baseUrl` with the local API's demo key, no environment, and
+ * its waits between retries recorded in `sleeps` instead of taken.
+ */
+export function demoSession(
+  baseUrl: string,
+  sleeps: number[],
+  options: IQbraidSessionOptions = {}
+): QbraidSession {
+  return new QbraidSession({
+    baseUrl,
+    env: {},
+    apiKey: 'demo-api-key',
+    sleep: async ms => {
+      sleeps.push(ms);
+    },
+    ...options
+  });
 }

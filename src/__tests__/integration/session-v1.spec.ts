@@ -3,9 +3,9 @@
  * checks X-Domain and the credential as the real API does.
  */
 import { AuthError } from '../../api/errors';
-import { IQbraidSessionOptions, QbraidSession } from '../../api/session';
+import type { IQbraidSessionOptions } from '../../api/session';
 import { rejection } from '../fakeapi';
-import { useLocalApi } from './localapi';
+import { demoSession, useLocalApi } from './localapi';
 
 const local = useLocalApi();
 let sleeps: number[];
@@ -14,15 +14,7 @@ beforeEach(() => {
 });
 
 function session(options: IQbraidSessionOptions = {}) {
-  return new QbraidSession({
-    baseUrl: local.api.v1BaseUrl,
-    env: {},
-    apiKey: 'demo-api-key',
-    sleep: async ms => {
-      sleeps.push(ms);
-    },
-    ...options
-  });
+  return demoSession(local.api.v1BaseUrl, sleeps, options);
 }
 
 describe('QbraidSession (v1) against the local API', () => {

@@ -7,9 +7,9 @@ import {
   QbraidApiError,
   QbraidNetworkError
 } from '../../api/errors';
-import { IQbraidSessionOptions, QbraidSession } from '../../api/session';
+import type { IQbraidSessionOptions } from '../../api/session';
 import { rejection } from '../fakeapi';
-import { closedPort, useLocalApi } from './localapi';
+import { closedPort, demoSession, useLocalApi } from './localapi';
 
 const local = useLocalApi();
 let sleeps: number[];
@@ -18,15 +18,7 @@ beforeEach(() => {
 });
 
 function session(options: IQbraidSessionOptions = {}) {
-  return new QbraidSession({
-    baseUrl: local.api.baseUrl,
-    env: {},
-    apiKey: 'demo-api-key',
-    sleep: async ms => {
-      sleeps.push(ms);
-    },
-    ...options
-  });
+  return demoSession(local.api.baseUrl, sleeps, options);
 }
 
 describe('QbraidSession against the local API', () => {
