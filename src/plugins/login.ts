@@ -64,7 +64,11 @@ export const loginPlugin: JupyterFrontEndPlugin<void> = {
       });
       // The React views load after restore (or when the tab is opened first).
       let views: Promise<typeof import('../ui/views')> | null = null;
-      const loadViews = () => (views ??= import('../ui/views'));
+      const loadViews = () =>
+        (views ??= import('../ui/views').catch(error => {
+          views = null; // the next call tries again
+          throw error;
+        }));
       const sidebar = new QbraidSidebar(
         async () => new (await loadViews()).LoginPanel(status, trans),
         trans
@@ -75,13 +79,21 @@ export const loginPlugin: JupyterFrontEndPlugin<void> = {
         void sidebar.focusFirst();
       };
       void app.restored.then(async () => {
-        await sidebar.load();
-        const { QbraidStatusItem } = await loadViews();
-        statusBar?.registerStatusItem('jupyterlab-qbraid-session:status', {
-          item: new QbraidStatusItem(status, trans, openPanel),
-          align: 'left',
-          rank: 900
-        });
+        // A failure shows in the tab, which tries again when opened.
+        await sidebar.load().catch(() => undefined);
+        if (!statusBar) {
+          return;
+        }
+        try {
+          const { QbraidStatusItem } = await loadViews();
+          statusBar.registerStatusItem('jupyterlab-qbraid-session:status', {
+            item: new QbraidStatusItem(status, trans, openPanel),
+            align: 'left',
+            rank: 900
+          });
+        } catch (error) {
+          console.error('The qBraid status bar item could not load.', error);
+        }
       });
       addCommands(app.commands, {
         status,

@@ -13,6 +13,9 @@ import type {
   IQbraidSyncStatus
 } from '../tokens';
 
+/** The sync's working parts, loaded when the sync starts. */
+type Engine = typeof import('./engine');
+
 /**
  * Options of the sync manager.
  */
@@ -126,9 +129,11 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
       });
       return;
     }
+    let engine: Engine;
     let store: QbraidrcStore;
     try {
-      store = await this._makeStore(override);
+      engine = await Private.loadEngine();
+      store = await this._makeStore(engine, override);
     } catch (error) {
       session.setConfigStore(null);
       this._setStatus({
@@ -140,7 +145,7 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
       return;
     }
     session.setConfigStore(store);
-    const { CredentialsSync } = await import('./engine');
+    const { CredentialsSync } = engine;
     const sync = new CredentialsSync({
       settings: new RegistrySettings(this._settings!),
       store,
@@ -158,10 +163,12 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
    * not, conditional writes), else the contents API; a `qbraidrc path`
    * setting asks for the contents API.
    */
-  private async _makeStore(override: string): Promise<QbraidrcStore> {
+  private async _makeStore(
+    { QbraidrcStore, ServerQbraidrcBackend }: Engine,
+    override: string
+  ): Promise<QbraidrcStore> {
     const { contents, serverRoot, allowHidden, serverSettings, serverInfo } =
       this._options;
-    const { QbraidrcStore, ServerQbraidrcBackend } = await import('./engine');
     const info = override.trim() ? null : await serverInfo?.();
     if (info?.features.qbraidrc && serverSettings) {
       return new QbraidrcStore({
@@ -187,4 +194,21 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
   private _sync: CredentialsSync | null = null;
   private _configuredAs: string | null = null;
   private _configuring: Promise<void> = Promise.resolve();
+}
+
+namespace Private {
+  /**
+   * Load the sync's working parts; a chunk that does not load (the server
+   * went away, a new version was installed) is a `ConfigError` saying so.
+   */
+  export async function loadEngine(): Promise<Engine> {
+    try {
+      return await import('./engine');
+    } catch (error) {
+      throw new ConfigError(
+        `The qbraidrc sync could not load its code (${(error as Error).message}); reload the page.`,
+        { code: 'qbraidrc_load', cause: error }
+      );
+    }
+  }
 }
