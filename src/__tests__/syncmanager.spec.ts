@@ -151,6 +151,22 @@ describe('QbraidrcSyncManager', () => {
     expect(session.apiKey).toBe('file-key');
   });
 
+  it('a configuration that fails unexpectedly does not stop the ones after it', async () => {
+    contents.edit(PATH, '[default]\napi-key = file-key\n');
+    const broken = Object.create(settings.asSettings, {
+      composite: {
+        get: () => {
+          throw new Error('registry gone');
+        }
+      }
+    });
+    manager = makeManager();
+    await expect(manager.start(broken)).rejects.toThrow('registry gone');
+    await manager.start(settings.asSettings);
+    expect(manager.status).toMatchObject({ state: 'ok', path: PATH });
+    expect(session.apiKey).toBe('file-key');
+  });
+
   it('follows a qbraidrc path given in the settings', async () => {
     contents.folders.add('config');
     settings.user = { qbraidrcPath: 'config/qbraidrc', apiKey: 'lab-key' };

@@ -83,8 +83,10 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
    * the sync they ask for is running.
    */
   configured(): Promise<void> {
-    this._configuring = this._configuring.then(() => this._configure());
-    return this._configuring;
+    const next = this._configuring.then(() => this._configure());
+    // A failure is the caller's to see; the configurations after it still run.
+    this._configuring = next.catch(() => undefined);
+    return next;
   }
 
   /** Write pending changes and look for outside edits now. */
