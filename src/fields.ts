@@ -127,12 +127,31 @@ export const CREDENTIAL_FIELDS: ReadonlyArray<ICredentialField> = [
 ];
 
 /**
- * The qbraidrc keys the sync mirrors: every credential's, then `url`.
+ * The settings the sync mirrors in qbraidrc: the credentials, then the base URL.
  */
-export const CONFIG_KEYS: ReadonlyArray<QbraidConfigKey> = [
-  ...CREDENTIAL_FIELDS.map(field => field.configKey),
-  'url'
+export type SyncedSetting = CredentialSetting | 'baseUrl';
+
+/**
+ * Each mirrored setting with its qbraidrc key: every credential's, then
+ * `baseUrl` as `url`.
+ */
+export const SYNCED_FIELDS: ReadonlyArray<{
+  readonly setting: SyncedSetting;
+  readonly configKey: QbraidConfigKey;
+}> = [
+  ...CREDENTIAL_FIELDS.map(({ setting, configKey }) => ({
+    setting,
+    configKey
+  })),
+  { setting: 'baseUrl', configKey: 'url' }
 ];
+
+/**
+ * The qbraidrc keys the sync mirrors.
+ */
+export const CONFIG_KEYS: ReadonlyArray<QbraidConfigKey> = SYNCED_FIELDS.map(
+  field => field.configKey
+);
 
 /**
  * Every header name that carries a credential in some dialect, lower-cased,

@@ -2,12 +2,8 @@ import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import { RETRY_OPTIONS } from './api/retry';
-import { CREDENTIAL_FIELDS, CredentialSetting } from './fields';
-import type {
-  CredentialValues,
-  ISyncedSettings,
-  SyncedSetting
-} from './qbraidrc/sync';
+import { CREDENTIAL_FIELDS, CredentialSetting, SYNCED_FIELDS } from './fields';
+import type { CredentialValues, ISyncedSettings } from './qbraidrc/sync';
 import type {
   ApiVersionOption,
   IQbraidCredentials,
@@ -119,11 +115,6 @@ export function applySettings(
   }
 }
 
-const SYNCED_SETTINGS: SyncedSetting[] = [
-  ...CREDENTIAL_FIELDS.map(field => field.setting),
-  'baseUrl'
-];
-
 /**
  * The plugin's settings seen as the values the sync mirrors. Imports are saved
  * in one write of the user settings.
@@ -138,7 +129,7 @@ export class RegistrySettings implements ISyncedSettings {
   get values(): CredentialValues {
     const composite = this._settings.composite as Record<string, unknown>;
     const values = {} as CredentialValues;
-    for (const key of SYNCED_SETTINGS) {
+    for (const { setting: key } of SYNCED_FIELDS) {
       const value = composite[key];
       values[key] = typeof value === 'string' ? value : '';
     }

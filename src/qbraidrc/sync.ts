@@ -13,16 +13,12 @@ import { DIALECTS } from '../api/dialects';
 import {
   CONFIG_KEYS,
   CREDENTIAL_FIELDS,
-  CredentialSetting,
-  SIGNED_OUT
+  SIGNED_OUT,
+  SYNCED_FIELDS,
+  SyncedSetting
 } from '../fields';
 import type { IQbraidSyncStatus, QbraidConfigKey } from '../tokens';
 import { normalizeBaseUrl } from '../api/url';
-
-/**
- * The settings that mirror qbraidrc keys, by their settings name.
- */
-export type SyncedSetting = CredentialSetting | 'baseUrl';
 
 /**
  * Values of the mirrored settings (`''` means unset).
@@ -214,7 +210,7 @@ export class CredentialsSync {
     desired: Partial<Record<QbraidConfigKey, string | null>>
   ): QbraidConfigKey[] {
     // A key the person is being asked about waits for the answer.
-    return Private.KEYS.filter(
+    return CONFIG_KEYS.filter(
       key =>
         desired[key] !== undefined &&
         desired[key] !== this._synced[key] &&
@@ -304,11 +300,11 @@ export class CredentialsSync {
     ) => Private.CREDENTIAL_KEYS.some(key => !!values[key]);
     const theirs = Private.fileValues(file);
     if (!hasCredentials(mine) && hasCredentials(theirs)) {
-      await this._import(file, Private.KEYS);
+      await this._import(file, CONFIG_KEYS);
       return `Imported the credentials of ${this._store.path}.`;
     }
     // Only what the settings hold is written at start; the file's other values stay.
-    for (const key of Private.KEYS) {
+    for (const key of CONFIG_KEYS) {
       this._synced[key] = mine[key] ? theirs[key] : (mine[key] ?? null);
     }
     return (
@@ -424,7 +420,7 @@ export class CredentialsSync {
     const before = QbraidrcFile.parse(baseline.text);
     const snapshot = await this._store.read();
     const fresh = this._store.file!;
-    const external = Private.KEYS.filter(
+    const external = CONFIG_KEYS.filter(
       key => Private.valueOf(fresh, key) !== Private.valueOf(before, key)
     );
     return { snapshot, fresh, external };
@@ -433,7 +429,7 @@ export class CredentialsSync {
   /** Copy `keys` of `file` into the settings, remembering them as synced. */
   private async _import(
     file: QbraidrcFile,
-    keys: QbraidConfigKey[]
+    keys: ReadonlyArray<QbraidConfigKey>
   ): Promise<void> {
     const values: Partial<CredentialValues> = {};
     for (const key of keys) {
@@ -600,16 +596,13 @@ type ISyncOptionsResolver = NonNullable<
 >;
 
 namespace Private {
-  export const KEYS: QbraidConfigKey[] = [...CONFIG_KEYS];
-
   export const CREDENTIAL_KEYS: QbraidConfigKey[] = CREDENTIAL_FIELDS.filter(
     field => field.authenticates
   ).map(field => field.configKey);
 
-  export const SETTING_OF = Object.fromEntries([
-    ...CREDENTIAL_FIELDS.map(field => [field.configKey, field.setting]),
-    ['url', 'baseUrl']
-  ]) as Record<QbraidConfigKey, SyncedSetting>;
+  export const SETTING_OF = Object.fromEntries(
+    SYNCED_FIELDS.map(field => [field.configKey, field.setting])
+  ) as Record<QbraidConfigKey, SyncedSetting>;
 
   /** The URL as the session would use it, or `null` when it cannot. */
   export function usableUrl(value: string): string | null {
@@ -637,6 +630,8 @@ namespace Private {
   export function fileValues(
     file: QbraidrcFile
   ): Partial<Record<QbraidConfigKey, string | null>> {
-    return Object.fromEntries(KEYS.map(key => [key, valueOf(file, key)]));
+    return Object.fromEntries(
+      CONFIG_KEYS.map(key => [key, valueOf(file, key)])
+    );
   }
 }
