@@ -321,9 +321,9 @@ export class CredentialsSync {
     }
     this._setStatus('syncing', `Writing ${this._store.path}…`);
     const baseline = this._baseline ?? (await this._store.read());
-    const writesBefore = this._status.writes;
+    let wrote: boolean;
     try {
-      await this._writeKeys(baseline, changed, desired);
+      wrote = await this._writeKeys(baseline, changed, desired);
     } catch (error) {
       if (!(error instanceof QbraidrcConflictError)) {
         throw error;
@@ -346,12 +346,12 @@ export class CredentialsSync {
         this._startQuestion(asked);
         changed = changed.filter(key => !asked.includes(key));
       }
-      await this._writeKeys(snapshot, changed, desired);
+      wrote = await this._writeKeys(snapshot, changed, desired);
     }
     for (const key of changed) {
       this._synced[key] = desired[key] ?? null;
     }
-    if (!this._store.conditional && this._status.writes > writesBefore) {
+    if (wrote && !this._store.conditional) {
       // The contents API has no conditional write: read back what landed,
       // and take what another writer put there since as an edit of theirs.
       await this._importSince(this._baseline!);
@@ -364,12 +364,13 @@ export class CredentialsSync {
   /**
    * Write `keys` into the version `baseline`; a key the file already holds
    * (a URL compared as the session uses it) is left as it is written there.
+   * Whether anything was written.
    */
   private async _writeKeys(
     baseline: IQbraidrcSnapshot,
     keys: QbraidConfigKey[],
     desired: Partial<Record<QbraidConfigKey, string | null>>
-  ): Promise<void> {
+  ): Promise<boolean> {
     this._baseline = baseline;
     const file = QbraidrcFile.parse(baseline.text);
     const values = Object.fromEntries(
@@ -377,10 +378,12 @@ export class CredentialsSync {
         .filter(key => Private.valueOf(file, key) !== (desired[key] ?? null))
         .map(key => [key, desired[key] ?? null])
     );
-    if (file.update(values)) {
-      this._baseline = await this._store.write(file, baseline);
-      this._status.writes++;
+    if (!file.update(values)) {
+      return false;
     }
+    this._baseline = await this._store.write(file, baseline);
+    this._status.writes++;
+    return true;
   }
 
   private async _importExternalEdit(): Promise<string | null> {
