@@ -677,8 +677,9 @@ export class QbraidSession implements IQbraidSession {
         config('url') ||
         dialect.defaultBaseUrl
     );
-    if (requested === 'auto' && detectApiVersion(baseUrl) !== dialect.version) {
-      dialect = DIALECTS[detectApiVersion(baseUrl)];
+    const spoken = detectApiVersion(baseUrl);
+    if (requested === 'auto' && spoken !== dialect.version) {
+      dialect = DIALECTS[spoken];
       values = credentials(dialect.version);
     }
     return {
