@@ -18,11 +18,6 @@ import {
 export type ConnectionMode = 'auto' | 'server' | 'direct';
 
 /**
- * How requests to one API go, and why (`unknown` until the server was asked).
- */
-export type IConnectionRoute = IQbraidConnection;
-
-/**
  * Options of a connection router.
  */
 export interface IConnectionRouterOptions {
@@ -95,7 +90,7 @@ export class ConnectionRouter implements IQbraidTransport {
   }
 
   /** How requests to `url` go now. */
-  route(url: string): IConnectionRoute {
+  route(url: string): IQbraidConnection {
     if (this._mode === 'direct') {
       return { via: 'direct', reason: 'The connection setting is "direct".' };
     }

@@ -191,23 +191,27 @@ function ApiInUse({ status, trans }: IViewProps): JSX.Element {
   );
 }
 
+/** How requests go, and why when it is not the obvious way. */
 function connectionText(status: SignInModel, trans: TranslationBundle) {
-  switch (status.session.connection.via) {
+  const { via, reason } = status.session.connection;
+  let text: string;
+  switch (via) {
     case 'server':
-      return trans.__('through the Jupyter server');
+      text = trans.__('through the Jupyter server');
+      break;
     case 'direct':
-      return trans.__('directly from the browser');
+      text = trans.__('directly from the browser');
+      break;
     default:
-      return trans.__('not decided yet');
+      text = trans.__('not decided yet');
   }
+  return reason ? `${text} ${reason}` : text;
 }
 
 function ConnectionInUse({ status, trans }: IViewProps): JSX.Element {
-  const { reason } = status.session.connection;
   return (
     <p className="jp-qbraid-LoginPanel-api jp-qbraid-LoginPanel-connection">
       {trans.__('Connection: %1', connectionText(status, trans))}
-      {reason ? ` ${reason}` : ''}
     </p>
   );
 }
@@ -249,9 +253,6 @@ function SignedIn({ status, trans }: IViewProps): JSX.Element {
         <dt>{trans.__('Connection')}</dt>
         <dd className="jp-qbraid-LoginPanel-connection">
           {connectionText(status, trans)}
-          {status.session.connection.reason
-            ? ` ${status.session.connection.reason}`
-            : ''}
         </dd>
         <dt>{trans.__('Last check')}</dt>
         <dd>{checked}</dd>
