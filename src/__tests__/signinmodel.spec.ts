@@ -86,6 +86,18 @@ describe('SignInModel', () => {
     expect(status.state).toBe('signed-in');
   });
 
+  it('checks again when a credential sent beside the key changes elsewhere, not only the key', async () => {
+    api.answers = [FakeApi.json({ email: 'owner@example.com' })];
+    await status.signIn({ email: '', apiKey: 'k-1', baseUrl: '' });
+    expect(status.state).toBe('signed-in');
+    // The email the check filled in is no new credential.
+    session.update({ userEmail: 'owner@example.com' });
+    expect(status.state).toBe('signed-in');
+    // A refresh token from qbraidrc is sent beside the key: not checked yet.
+    session.update({ refreshToken: 'r-1' });
+    expect(status.state).toBe('unverified');
+  });
+
   it('signs out', async () => {
     session.update({ apiKey: 'k-1' });
     await status.signOut();

@@ -1,5 +1,6 @@
 import { ISignal, Signal } from '@lumino/signaling';
 import { endpointForApiKey } from '../api/dialects';
+import { CREDENTIAL_FIELDS } from '../fields';
 import { ConfigError } from '../api/errors';
 import { QbraidSession } from '../api/session';
 import { normalizeBaseUrl } from '../api/url';
@@ -151,7 +152,7 @@ export class SignInModel {
       const probe = this._probe(entered);
       try {
         const identity = await probe.verify();
-        this._verifiedKey = entered.apiKey;
+        this._verified = Private.credentialsInForce(probe);
         // What was left empty keeps its setting (a base URL set elsewhere stays).
         const saved: Partial<ISignInValues> = {
           email: entered.email || identity.email,
@@ -191,7 +192,7 @@ export class SignInModel {
     await this._signOut();
     this._identity = null;
     this._error = null;
-    this._verifiedKey = null;
+    this._verified = null;
     this._set(this.hasCredentials ? 'unverified' : 'signed-out');
   }
 
@@ -313,12 +314,12 @@ export class SignInModel {
       return;
     }
     if (
-      this.session.apiKey !== this._verifiedKey ||
+      Private.credentialsInForce(this.session) !== this._verified ||
       this._state === 'signed-out'
     ) {
       // Credentials changed elsewhere (Settings Editor, qbraidrc): not checked yet.
       this._identity = null;
-      this._verifiedKey = null;
+      this._verified = null;
       if (this._state !== 'checking') {
         this._set('unverified');
         this._scheduleCheck();
@@ -359,9 +360,34 @@ export class SignInModel {
   private _signingIn = false;
   private _autoCheckMs: number | null = null;
   private _autoTimer: ReturnType<typeof setTimeout> | null = null;
-  private _verifiedKey: string | null = null;
+  /** The credentials and API the last sign-in checked (`Private.credentialsInForce`). */
+  private _verified: string | null = null;
   private _settingsError: string | null = null;
   private readonly _transport: IQbraidTransport | undefined;
   private readonly _validate:
     ((values: Partial<ISignInValues>) => Promise<string | null>) | null;
+}
+
+namespace Private {
+  /** The headers that authenticate, in any dialect (lower case). */
+  const AUTH_HEADERS = new Set(
+    CREDENTIAL_FIELDS.filter(field => field.authenticates).flatMap(field =>
+      Object.values(field.headers).map(name => name!.toLowerCase())
+    )
+  );
+
+  /**
+   * What a check's answer stands for: the API and every credential sent to
+   * it (an access token beside the key, a refresh token, ...); the email,
+   * which the check may fill in, is left out.
+   */
+  export function credentialsInForce(session: {
+    readonly baseUrl: string;
+    readonly headers: Readonly<Record<string, string>>;
+  }): string {
+    const sent = Object.entries(session.headers)
+      .filter(([name]) => AUTH_HEADERS.has(name))
+      .sort(([a], [b]) => a.localeCompare(b));
+    return JSON.stringify([session.baseUrl, sent]);
+  }
 }
