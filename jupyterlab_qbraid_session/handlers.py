@@ -6,6 +6,7 @@ Every route needs the Jupyter login; unsafe methods also need the XSRF check, wh
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import tornado.web
@@ -86,13 +87,16 @@ class ProxyHandler(_Base):
 
 
 class QbraidrcHandler(_Base):
-    """``GET``: the text and its ETag. ``PUT``: a conditional, checked, atomic write."""
+    """``GET``: the text and its ETag. ``PUT``: a conditional, checked, atomic write.
+
+    The file is read and written on a worker thread: a write fsyncs, which must not hold
+    up the server's event loop (``QbraidrcFile`` takes its own lock)."""
 
     @tornado.web.authenticated
-    def get(self) -> None:
+    async def get(self) -> None:
         path = display_path(self.qbraidrc.path)
         try:
-            text, etag = self.qbraidrc.read()
+            text, etag = await asyncio.to_thread(self.qbraidrc.read)
         except QbraidrcError as err:
             return self.error(err.status, err.code, str(err))
         if text is None:
@@ -103,7 +107,7 @@ class QbraidrcHandler(_Base):
         self.finish({"path": path, "exists": True, "content": text})
 
     @tornado.web.authenticated
-    def put(self) -> None:
+    async def put(self) -> None:
         try:
             content = json.loads(self.request.body or b"{}").get("content")
         except (ValueError, AttributeError):
@@ -111,8 +115,11 @@ class QbraidrcHandler(_Base):
         if not isinstance(content, str):
             return self.error(400, "invalid_body", 'The body must be JSON {"content": "<text>"}.')
         try:
-            etag = self.qbraidrc.write(
-                content, self.request.headers.get("If-Match"), self.request.headers.get("If-None-Match")
+            etag = await asyncio.to_thread(
+                self.qbraidrc.write,
+                content,
+                self.request.headers.get("If-Match"),
+                self.request.headers.get("If-None-Match"),
             )
         except QbraidrcError as err:
             return self.error(err.status, err.code, str(err))

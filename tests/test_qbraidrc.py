@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import stat
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -195,3 +197,23 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path, monkeypat
         QbraidrcFile(rc).write("[default]\na = b\n", etag_of(RC.encode()), None)
     assert rc.read_text() == RC
     assert [p.name for p in tmp_path.iterdir()] == ["qbraidrc"]
+
+
+async def test_a_write_in_progress_does_not_hold_up_the_server(jp_fetch, qbraidrc, monkeypatch):
+    # The write waits until the server has answered another request: were the file
+    # written on the event loop, that request could never be answered (a deadlock).
+    answered = threading.Event()
+    write = QbraidrcFile.write
+
+    def slow_write(self, *args):
+        if not answered.wait(timeout=30):
+            raise AssertionError("the server answered nothing while the file was being written")
+        return write(self, *args)
+
+    monkeypatch.setattr(QbraidrcFile, "write", slow_write)
+    writing = asyncio.ensure_future(put(jp_fetch, RC, **{"If-None-Match": "*"}))
+    info = await jp_fetch("qbraid-session", "info")
+    answered.set()
+    assert info.code == 200
+    assert (await writing).code == 200
+    assert qbraidrc.read_text() == RC
