@@ -161,14 +161,19 @@ describe('qbraidrc through the server half', () => {
     });
   }
 
-  it('writes ~/.qbraid/qbraidrc with the root elsewhere and hidden files off, mode 0600', async () => {
-    const settings = new FakeSettings({ apiKey: 'qbr_lab-1' });
-    const sync = new CredentialsSync({
+  /** A sync of `settings` with the file through the server half. */
+  function syncOf(settings: FakeSettings) {
+    return new CredentialsSync({
       settings,
       store: store(),
       debounceMs: 10,
       pollMs: 0
     });
+  }
+
+  it('writes ~/.qbraid/qbraidrc with the root elsewhere and hidden files off, mode 0600', async () => {
+    const settings = new FakeSettings({ apiKey: 'qbr_lab-1' });
+    const sync = syncOf(settings);
     await sync.start();
     sync.dispose();
     expect(server.readQbraidrc()).toBe('[default]\napi-key = qbr_lab-1\n');
@@ -192,12 +197,7 @@ describe('qbraidrc through the server half', () => {
   it('the sync merges an outside edit of another key and writes once', async () => {
     server.writeQbraidrc('[default]\napi-key = k\n');
     const settings = new FakeSettings();
-    const sync = new CredentialsSync({
-      settings,
-      store: store(),
-      debounceMs: 10,
-      pollMs: 0
-    });
+    const sync = syncOf(settings);
     await sync.start();
     server.writeQbraidrc('[default]\napi-key = k\norganization = acme\n');
     await settings.set({ email: 'me@example.com' });
