@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 #: qBraid's two APIs: today's (v1) and the legacy one.
@@ -103,12 +103,6 @@ class AllowList:
                 "an administrator can add it with c.QbraidProxy.allowed_origins"
             )
         return origin
-
-    def allows(self, url: str) -> Optional[Origin]:
-        try:
-            return self.check(url)
-        except RefusedURL:
-            return None
 
     def __iter__(self):
         return (str(origin) for origin in self.origins)
