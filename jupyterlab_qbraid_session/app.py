@@ -1,23 +1,48 @@
-"""The server extension as a Jupyter ``ExtensionApp``: it registers the routes and, when the
-server stops, closes the pooled connections to the qBraid APIs."""
+"""The server extension as a Jupyter ``ExtensionApp``: it builds the proxy's pooled client and
+the qbraidrc file in ``initialize_settings``, registers its routes in ``initialize_handlers``
+and, when the server stops, closes the pooled connections to the qBraid APIs."""
 
 from jupyter_server.extension.application import ExtensionApp
 
-from .handlers import setup_handlers
+from .blocking import BoundedRunner
+from .config import QbraidProxy
+from .handlers import InfoHandler, ProxyHandler, QbraidrcHandler
+from .proxy import Upstream
+from .qbraidrc import QbraidrcFile
+
+#: The routes' prefix under the server's base URL (src/api/serverhalf.ts has the same).
+NAMESPACE = "qbraid-session"
 
 
 class QbraidSessionApp(ExtensionApp):
-    """The server half of jupyterlab-qbraid-session."""
+    """The server half of jupyterlab-qbraid-session.
+
+    Run as ``jupyter qbraid-session --help-all`` it lists its settings (``QbraidProxy``)."""
 
     name = "jupyterlab_qbraid_session"
+    description = "A same-origin proxy to the qBraid APIs and an endpoint for ~/.qbraid/qbraidrc."
     # No page of its own: only API routes, and nothing to open in a browser.
     load_other_extensions = True
+    classes = [*ExtensionApp.classes, QbraidProxy]
+
+    def initialize_settings(self) -> None:
+        self.proxy_config = QbraidProxy(parent=self)
+        self.upstream = Upstream(self.proxy_config, self.log)
+        self.qbraidrc = QbraidrcFile()
+        self.file_runner = BoundedRunner()
 
     def initialize_handlers(self) -> None:
-        setup_handlers(self.serverapp)
+        self.handlers.extend(
+            [
+                (f"/{NAMESPACE}/info", InfoHandler),
+                (f"/{NAMESPACE}/proxy", ProxyHandler),
+                (f"/{NAMESPACE}/qbraidrc", QbraidrcHandler),
+            ]
+        )
         self.log.info("jupyterlab_qbraid_session: qBraid proxy and qbraidrc endpoint enabled")
 
     async def stop_extension(self) -> None:
-        upstream = self.serverapp.web_app.settings.get("qbraid_upstream")
-        if upstream is not None:
-            await upstream.close()
+        await self.upstream.close()
+
+
+main = launch_new_instance = QbraidSessionApp.launch_instance

@@ -2,6 +2,8 @@
 
 Every route needs the Jupyter login; unsafe methods also need the XSRF check, which
 ``APIHandler`` applies (``ServerConnection`` sends both, to the Jupyter server only).
+Failures are raised as ``HTTPError`` and answered as jupyter_server's standard JSON,
+``{"message", "reason"}``, the reason being a code of ``errors.ERROR_CODES``.
 """
 
 from __future__ import annotations
@@ -11,134 +13,158 @@ import json
 
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
-from jupyter_server.utils import url_path_join
+from jupyter_server.extension.handler import ExtensionHandlerMixin
 
 from . import __version__
-from .config import QbraidProxy
-from .origins import RefusedURL
-from .proxy import ERROR_HEADER, FORWARDED_HEADERS, ProxyFailure, Upstream
-from .qbraidrc import QbraidrcError, QbraidrcFile, display_path
-
-NAMESPACE = "qbraid-session"
+from .errors import PROXY_ERROR_HEADER, QbraidHTTPError, describe
+from .proxy import FORWARDED_HEADERS
+from .qbraidrc import display_path
 
 
-class _Base(APIHandler):
-    @property
-    def upstream(self) -> Upstream:
-        return self.settings["qbraid_upstream"]
+class QbraidHandler(ExtensionHandlerMixin, APIHandler):
+    """The routes' common error handling; the objects they use belong to the ExtensionApp."""
 
-    @property
-    def qbraidrc(self) -> QbraidrcFile:
-        return self.settings["qbraid_qbraidrc"]
+    #: The proxy error header for a failure that names none (an unexpected one).
+    failure_kind: str | None = None
 
-    def error(self, status: int, code: str, message: str, headers: dict | None = None) -> None:
-        self.set_status(status)
-        for name, value in (headers or {}).items():
-            self.set_header(name, value)
-        self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps({"error": {"code": code, "message": message}}))
+    def write_error(self, status_code: int, **kwargs) -> None:
+        exc_info = kwargs.get("exc_info")
+        error = exc_info[1] if exc_info else tornado.web.HTTPError(status_code)
+        code, message, kind = describe(error, status_code)
+        kind = kind or self.failure_kind
+        if kind:
+            self.set_header(PROXY_ERROR_HEADER, kind)
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps({"message": message, "reason": code}))
+
+    def log_exception(self, typ, value, tb) -> None:
+        # Tornado's own line prints the request with its query, which may hold ?token=...
+        where = f"{self.request.method} {self.request.path}"
+        if isinstance(value, tornado.web.HTTPError):
+            self.log.warning("%s: %d %s", where, value.status_code, describe(value, value.status_code)[1])
+        else:
+            self.log.error("qBraid server extension: unexpected error in %s", where, exc_info=(typ, value, tb))
 
 
-class InfoHandler(_Base):
+class InfoHandler(QbraidHandler):
     @tornado.web.authenticated
     def get(self) -> None:
+        app = self.extensionapp
         self.finish(
             {
                 "version": __version__,
                 "features": {"proxy": True, "qbraidrc": True},
-                "qbraidrc_path": display_path(self.qbraidrc.path),
-                "allowed_origins": list(self.upstream.allow),
+                "qbraidrc_path": display_path(app.qbraidrc.path),
+                "allowed_origins": list(app.upstream.allow),
                 "forwarded_headers": list(FORWARDED_HEADERS),
             }
         )
 
 
-class ProxyHandler(_Base):
-    """``<METHOD> qbraid-session/proxy?url=<absolute API URL>``."""
+@tornado.web.stream_request_body
+class ProxyHandler(QbraidHandler):
+    """``<METHOD> qbraid-session/proxy?url=<absolute API URL>``.
+
+    The body is streamed in and counted, so a body over the cap is refused without being
+    held in memory; when the browser goes away, the upstream request is cancelled."""
+
+    # A failure that says nothing of the API (a refusal, an unexpected error) is not retried.
+    failure_kind = "refused"
+
+    async def prepare(self) -> None:
+        await super().prepare()
+        if not self.current_user:
+            raise tornado.web.HTTPError(403)
+        self._chunks: list[bytes] = []
+        self._size = 0
+        self._task: asyncio.Task | None = None
+        limit = self.extensionapp.upstream.config.max_request_bytes
+        declared = self.request.headers.get("Content-Length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            self._too_large(limit)
+
+    def data_received(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._size <= self.extensionapp.upstream.config.max_request_bytes:
+            self._chunks.append(chunk)
+        else:
+            self._chunks = []
+
+    def _too_large(self, limit: int) -> None:
+        raise QbraidHTTPError("request_too_large", f"Request bodies are limited to {limit} bytes.", kind="refused")
+
+    def on_connection_close(self) -> None:
+        super().on_connection_close()
+        if self._task is not None:
+            self._task.cancel()
 
     @tornado.web.authenticated
     async def _forward(self) -> None:
+        upstream = self.extensionapp.upstream
+        if self._size > upstream.config.max_request_bytes:
+            self._too_large(upstream.config.max_request_bytes)
         url = self.get_query_argument("url", "")
-        config = self.upstream.config
-        body = self.request.body or b""
-        refused = {ERROR_HEADER: "refused"}
-        if len(body) > config.max_request_bytes:
-            return self.error(
-                413, "request_too_large", f"Request bodies are limited to {config.max_request_bytes} bytes.", refused
-            )
+        self._task = asyncio.ensure_future(
+            upstream.forward(self.request.method, url, dict(self.request.headers), b"".join(self._chunks))
+        )
         try:
-            status, headers, content = await self.upstream.forward(
-                self.request.method, url, dict(self.request.headers), body
-            )
-        except RefusedURL as err:
-            return self.error(403, "origin_refused", f"Not forwarded: {err}.", refused)
-        except ProxyFailure as failure:
-            return self.error(failure.status, failure.code, str(failure), {ERROR_HEADER: failure.kind})
+            status, headers, content = await self._task
+        except asyncio.CancelledError:
+            if self.request.connection.stream.closed():
+                return  # the browser went away; the upstream request is closed
+            raise
         self.set_status(status)
-        self.clear_header("Content-Type")
+        content_type = headers.pop("content-type", "application/octet-stream")
         for name, value in headers.items():
             self.set_header(name, value)
         self.set_header("Cache-Control", "no-store")
+        # The API's answer is data for the lab's scripts, never a page of this origin.
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Content-Disposition", "attachment")
         if status in (204, 304) or self.request.method == "HEAD":
-            return self.finish()
-        self.finish(content)
+            return self.finish(set_content_type=content_type)
+        self.finish(content, set_content_type=content_type)
 
     get = post = put = patch = delete = head = options = _forward
 
 
-class QbraidrcHandler(_Base):
+class QbraidrcHandler(QbraidHandler):
     """``GET``: the text and its ETag. ``PUT``: a conditional, checked, atomic write.
 
-    The file is read and written on a worker thread: a write fsyncs, which must not hold
-    up the server's event loop (``QbraidrcFile`` takes its own lock)."""
+    The file is read and written off the event loop, bounded in time (``BoundedRunner``):
+    a write fsyncs, and a file system may hang."""
+
+    async def _run(self, what: str, fn, *args):
+        app = self.extensionapp
+        return await app.file_runner.run(app.proxy_config.qbraidrc_timeout, what, fn, *args)
 
     @tornado.web.authenticated
     async def get(self) -> None:
-        path = display_path(self.qbraidrc.path)
-        try:
-            text, etag = await asyncio.to_thread(self.qbraidrc.read)
-        except QbraidrcError as err:
-            return self.error(err.status, err.code, str(err))
+        qbraidrc = self.extensionapp.qbraidrc
+        path = display_path(qbraidrc.path)
+        text, etag = await self._run(f"Reading {path}", qbraidrc.read)
         if text is None:
-            self.set_status(404)
-            return self.finish({"path": path, "exists": False})
+            raise QbraidHTTPError("qbraidrc_missing", f"{path} does not exist yet.")
         self.set_header("ETag", etag)
         self.set_header("Cache-Control", "no-store")
         self.finish({"path": path, "exists": True, "content": text})
 
     @tornado.web.authenticated
     async def put(self) -> None:
+        qbraidrc = self.extensionapp.qbraidrc
         try:
             content = json.loads(self.request.body or b"{}").get("content")
         except (ValueError, AttributeError):
             content = None
         if not isinstance(content, str):
-            return self.error(400, "invalid_body", 'The body must be JSON {"content": "<text>"}.')
-        try:
-            etag = await asyncio.to_thread(
-                self.qbraidrc.write,
-                content,
-                self.request.headers.get("If-Match"),
-                self.request.headers.get("If-None-Match"),
-            )
-        except QbraidrcError as err:
-            return self.error(err.status, err.code, str(err))
+            raise QbraidHTTPError("invalid_body", 'The body must be JSON {"content": "<text>"}.')
+        path = display_path(qbraidrc.path)
+        etag = await self._run(
+            f"Writing {path}",
+            qbraidrc.write,
+            content,
+            self.request.headers.get("If-Match"),
+            self.request.headers.get("If-None-Match"),
+        )
         self.set_header("ETag", etag)
-        self.finish({"path": display_path(self.qbraidrc.path), "exists": True})
-
-
-def setup_handlers(server_app) -> None:
-    web_app = server_app.web_app
-    config = QbraidProxy(parent=server_app)
-    upstream = Upstream(config, server_app.log)
-    web_app.settings["qbraid_upstream"] = upstream
-    web_app.settings["qbraid_qbraidrc"] = QbraidrcFile()
-    base = url_path_join(web_app.settings["base_url"], NAMESPACE)
-    web_app.add_handlers(
-        ".*$",
-        [
-            (url_path_join(base, "info"), InfoHandler),
-            (url_path_join(base, "proxy"), ProxyHandler),
-            (url_path_join(base, "qbraidrc"), QbraidrcHandler),
-        ],
-    )
+        self.finish({"path": path, "exists": True})

@@ -44,19 +44,26 @@ def parse_origin(url: str) -> Origin:
     """The origin of ``url``; raises RefusedURL for anything but a plain http(s) URL."""
     if not isinstance(url, str) or not url or _UNSAFE.search(url):
         raise RefusedURL("the URL is empty or holds white space, control characters or backslashes")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError as err:  # an unbalanced '[' and the like
+        raise RefusedURL("the URL's host cannot be parsed") from err
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
         raise RefusedURL("only http and https URLs are forwarded")
     if "@" in parts.netloc:
         raise RefusedURL("a URL with user info is not forwarded")
-    host = (parts.hostname or "").lower()
     if not host:
         raise RefusedURL("the URL has no host")
     try:
-        port = parts.port or _DEFAULT_PORTS[scheme]
+        port = parts.port
     except ValueError as err:
-        raise RefusedURL("the URL's port is not a number from 0 to 65535") from err
+        raise RefusedURL("the URL's port is not a number from 1 to 65535") from err
+    if port is None:
+        port = _DEFAULT_PORTS[scheme]
+    elif not 0 < port < 65536:
+        raise RefusedURL("the URL's port is not a number from 1 to 65535")
     return Origin(scheme, host, port)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import ssl
 import urllib.request
 from typing import Optional
@@ -20,27 +21,28 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 
 from .config import QbraidProxy
+from .errors import PROXY_ERROR_HEADER, QbraidHTTPError
 from .origins import AllowList, RefusedURL
 
 #: Headers that carry a qBraid credential in either dialect (src/fields.ts lists the same).
 CREDENTIAL_HEADERS = ("email", "api-key", "refresh-token", "id-token", "x-api-key", "x-access-token")
 #: Every header sent upstream; anything else the browser sent stays here.
 FORWARDED_HEADERS = (*CREDENTIAL_HEADERS, "content-type", "accept", "x-domain")
-#: Headers of the API's answer passed down; never Set-Cookie.
-RETURNED_HEADERS = ("content-type", "retry-after")
-ERROR_HEADER = "X-Qbraid-Proxy-Error"
+#: Headers of the API's answer passed down, each with what its value may hold; never Set-Cookie.
+RETURNED_HEADERS = {
+    # A media type with parameters: visible ASCII and spaces, nothing that splits a header.
+    "content-type": re.compile(r"[\x21-\x7e][\x20-\x7e]{0,254}"),
+    # Seconds, or an HTTP date.
+    "retry-after": re.compile(r"[0-9A-Za-z ,:]{1,64}"),
+}
+ERROR_HEADER = PROXY_ERROR_HEADER
 
 _REDIRECTS = {301, 302, 303, 307, 308}
 
 
-class ProxyFailure(Exception):
-    """No usable answer came from the API; ``kind`` is ``connect`` or ``read``."""
-
-    def __init__(self, kind: str, code: str, message: str, status: int = 502) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.code = code
-        self.status = status
+def failure(kind: str, code: str, message: str) -> QbraidHTTPError:
+    """No usable answer came from the API; ``kind`` is ``connect``, ``read`` or ``refused``."""
+    return QbraidHTTPError(code, message, kind=kind)
 
 
 def ssl_context(config: QbraidProxy) -> ssl.SSLContext:
@@ -54,8 +56,23 @@ def ssl_context(config: QbraidProxy) -> ssl.SSLContext:
     return context
 
 
+def returned_headers(headers: dict[str, str]) -> dict[str, str]:
+    """The answer's headers that go down to the browser; a value that is not well formed is dropped."""
+    kept = {}
+    for name, pattern in RETURNED_HEADERS.items():
+        value = headers.get(name)
+        if value is not None and pattern.fullmatch(value):
+            kept[name] = value
+    return kept
+
+
 class Upstream:
-    """The pooled HTTP client to the APIs, and the rules of what may be forwarded."""
+    """The pooled HTTP client to the APIs, and the rules of what may be forwarded.
+
+    A request has a deadline for all of it (``request_timeout``, redirects and the whole
+    answer included), a bounded wait for a free connection, and at most
+    ``max_connections_per_origin`` connections to one API, so a slow API cannot hold up
+    requests to another."""
 
     def __init__(self, config: QbraidProxy, log=None) -> None:
         self.config = config
@@ -67,14 +84,20 @@ class Upstream:
     def client(self) -> aiohttp.ClientSession:
         # Made on first use, on the server's event loop; keeps connections alive between requests.
         if self._client is None or self._client.closed:
+            config = self.config
             # Read once with the client, as a requests.Session or httpx client reads it.
             self._proxies = urllib.request.getproxies_environment()
             self._client = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(
-                    limit=self.config.max_connections, ssl=ssl_context(self.config)
+                    limit=config.max_connections,
+                    limit_per_host=config.max_connections_per_origin,
+                    ssl=ssl_context(config),
                 ),
                 timeout=aiohttp.ClientTimeout(
-                    sock_connect=self.config.connect_timeout, sock_read=self.config.timeout
+                    # aiohttp's `connect` covers the wait for a pooled connection and making one.
+                    connect=config.pool_timeout + config.connect_timeout,
+                    sock_connect=config.connect_timeout,
+                    sock_read=config.timeout,
                 ),
                 # Never keep or send cookies: nothing of one user's API session leaks to another request.
                 cookie_jar=aiohttp.DummyCookieJar(),
@@ -91,23 +114,41 @@ class Upstream:
     async def forward(
         self, method: str, url: str, headers: dict[str, str], body: bytes
     ) -> tuple[int, dict[str, str], bytes]:
-        """Send one request, following redirects within the allowed origins."""
-        first = self.allow.check(url)
+        """Send one request, following redirects within the allowed origins, within the deadline.
+
+        Cancelling it (the browser went away) closes the upstream request."""
+        try:
+            first = self.allow.check(url)
+        except RefusedURL as err:
+            raise failure("refused", "origin_refused", f"Not forwarded: {err}.") from None
+        try:
+            return await asyncio.wait_for(self._follow(method, url, first, headers, body), self.config.request_timeout)
+        except asyncio.TimeoutError:
+            raise failure(
+                "read",
+                "upstream_timeout",
+                f"{urlsplit(url).netloc} did not answer in full within {self.config.request_timeout:g} s.",
+            ) from None
+
+    async def _follow(
+        self, method: str, url: str, first, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         outgoing = {name: value for name, value in headers.items() if name.lower() in FORWARDED_HEADERS}
         for _hop in range(self.config.max_redirects + 1):
             status, answer_headers, content = await self._send(method, url, outgoing, body)
             location = answer_headers.get("location")
             if status not in _REDIRECTS or not location:
-                returned = {k: v for k, v in answer_headers.items() if k in RETURNED_HEADERS}
-                return status, returned, content
-            target = urljoin(url, location)
+                return status, returned_headers(answer_headers), content
             try:
+                target = urljoin(url, location)
                 origin = self.allow.check(target)
-            except RefusedURL as err:
-                raise ProxyFailure(
+            except (RefusedURL, ValueError) as err:
+                reason = err if isinstance(err, RefusedURL) else "its Location cannot be parsed"
+                raise failure(
                     "read",
                     "redirect_refused",
-                    f"The API answered with a redirect that this server does not follow ({err}); nothing was sent there.",
+                    f"The API answered with a redirect that this server does not follow ({reason}); "
+                    "nothing was sent there.",
                 ) from None
             if origin != first:
                 outgoing = {k: v for k, v in outgoing.items() if k.lower() not in CREDENTIAL_HEADERS}
@@ -115,7 +156,7 @@ class Upstream:
                 method, body = "GET", b""
                 outgoing = {k: v for k, v in outgoing.items() if k.lower() != "content-type"}
             url = target
-        raise ProxyFailure("read", "too_many_redirects", f"More than {self.config.max_redirects} redirects.")
+        raise failure("read", "too_many_redirects", f"More than {self.config.max_redirects} redirects.")
 
     async def _send(
         self, method: str, url: str, headers: dict[str, str], body: bytes
@@ -127,13 +168,18 @@ class Upstream:
             async with client.request(
                 method, url, headers=headers, data=body or None, proxy=proxy, allow_redirects=False
             ) as response:
+                if not 200 <= response.status <= 599:
+                    # An interim or unknown status (101 Switching Protocols, ...) is no answer to pass on.
+                    raise failure(
+                        "read", "upstream_protocol", f"{host} answered with status {response.status}, not an HTTP answer."
+                    )
                 chunks = []
                 size = 0
                 async for chunk in response.content.iter_chunked(65536):
                     size += len(chunk)
                     if size > self.config.max_response_bytes:
                         # Not a failure to retry: the same answer would come again.
-                        raise ProxyFailure(
+                        raise failure(
                             "refused",
                             "response_too_large",
                             f"The answer of {host} is larger than {self.config.max_response_bytes} bytes; it was cut off.",
@@ -143,22 +189,38 @@ class Upstream:
                 answer_headers = {name.lower(): value for name, value in response.headers.items()}
                 answer_headers.pop("content-encoding", None)
                 return response.status, answer_headers, b"".join(chunks)
-        except ProxyFailure:
+        except QbraidHTTPError:
             raise
         except aiohttp.ClientHttpProxyError as err:
-            raise ProxyFailure("connect", "upstream_connect", _describe_proxy_status(err.status, url, proxy)) from None
+            raise failure("connect", "upstream_connect", _describe_proxy_status(err.status, url, proxy)) from None
         except aiohttp.ClientConnectorCertificateError:
-            raise ProxyFailure("connect", "upstream_connect", _untrusted(host)) from None
+            raise failure("connect", "upstream_connect", _untrusted(host)) from None
         except aiohttp.ClientProxyConnectionError:
-            raise ProxyFailure("connect", "upstream_connect", _proxy_refused(proxy)) from None
-        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as err:
+            raise failure("connect", "upstream_connect", _proxy_refused(proxy)) from None
+        except aiohttp.ConnectionTimeoutError:
+            raise failure(
+                "connect",
+                "upstream_connect",
+                f"No connection to {host} within {self.config.pool_timeout + self.config.connect_timeout:g} s "
+                f"(at most {self.config.max_connections_per_origin} at once go to one API); nothing was sent.",
+            ) from None
+        except aiohttp.ClientConnectorError as err:
             if isinstance(getattr(err, "os_error", None), ssl.SSLCertVerificationError):
-                raise ProxyFailure("connect", "upstream_connect", _untrusted(host)) from None
-            raise ProxyFailure("connect", "upstream_connect", f"Could not connect to {host}.") from None
+                raise failure("connect", "upstream_connect", _untrusted(host)) from None
+            raise failure("connect", "upstream_connect", f"Could not connect to {host}.") from None
         except (asyncio.TimeoutError, aiohttp.SocketTimeoutError):
-            raise ProxyFailure("read", "upstream_timeout", f"{host} did not answer in time.", 504) from None
+            raise failure("read", "upstream_timeout", f"{host} did not answer in time.") from None
+        except aiohttp.ClientResponseError as err:
+            raise failure("read", "upstream_protocol", f"{host} sent an answer that is not valid HTTP ({err.status}).") from None
         except aiohttp.ClientError as err:
-            raise ProxyFailure("read", "upstream_read", f"The connection to {host} failed: {type(err).__name__}.") from None
+            raise failure("read", "upstream_read", f"The connection to {host} failed: {type(err).__name__}.") from None
+        except (ValueError, TypeError, UnicodeError):
+            # aiohttp refuses a header value or URL it cannot send; nothing went out.
+            raise failure(
+                "refused",
+                "invalid_request",
+                "The request could not be forwarded: a header or the URL holds characters HTTP does not allow.",
+            ) from None
 
 
 def environment_proxy_url(url: str, proxies: Optional[dict[str, str]] = None) -> Optional[str]:

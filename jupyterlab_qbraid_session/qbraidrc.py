@@ -1,31 +1,33 @@
 """The qbraidrc file the Python SDK reads, read and written whatever the server's root.
 
 Writes are conditional (an ETag of the bytes read), checked by ``configparser`` first,
-atomic (a temp file in the same folder, fsync, rename) and keep the file's mode; a
-symlinked file is written through to its target.
+reading the text exactly as qbraid-core reads the file, atomic (a temp file in the same
+folder, fsync, rename) and keep the file's mode; a symlinked file is written through to
+its target. Only a regular file is opened, and never more of it than the cap: a FIFO, a
+device or a huge file at the path is refused, not waited on or read whole.
 """
 
 from __future__ import annotations
 
 import configparser
+import errno
 import hashlib
+import io
 import os
+import stat
 import tempfile
 import threading
 from pathlib import Path
 from typing import Optional
 
+from .errors import QbraidHTTPError
+
 #: The largest qbraidrc accepted; a real one is a few hundred bytes.
 MAX_BYTES = 64 * 1024
 
 
-class QbraidrcError(Exception):
-    """A refused read or write, with the HTTP status to answer."""
-
-    def __init__(self, status: int, message: str, code: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
+class QbraidrcError(QbraidHTTPError):
+    """A refused or failed read or write of qbraidrc."""
 
 
 def config_path() -> Path:
@@ -45,17 +47,37 @@ def etag_of(data: bytes) -> str:
     return '"' + hashlib.sha256(data).hexdigest() + '"'
 
 
-def validate(text: str) -> None:
-    """Refuse what Python's configparser (and so qbraid-core) could not read; name the line, never its text."""
-    if len(text.encode("utf-8")) > MAX_BYTES:
-        raise QbraidrcError(413, f"qbraidrc is larger than {MAX_BYTES // 1024} KB; nothing was written.", "too_large")
-    if text.startswith("\ufeff"):
+def encode(text: str) -> bytes:
+    """``text`` as the UTF-8 bytes to write; a lone surrogate (JSON allows one) is refused."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        line = text.count("\n", 0, err.start) + 1
         raise QbraidrcError(
-            400, "line 1: the file starts with a byte-order mark, which configparser refuses.", "invalid_qbraidrc"
+            "qbraidrc_invalid",
+            f"line {line}: the text holds a lone surrogate (U+{ord(text[err.start]):04X}), "
+            "which is not UTF-8; nothing was written.",
+        ) from None
+
+
+def validate(data: bytes) -> None:
+    """Refuse what qbraid-core could not read; name the line, never its text.
+
+    The bytes are read as qbraid-core reads the file (``ConfigParser.read(path,
+    encoding="utf-8")``: universal newlines, so a lone carriage return ends a line too)."""
+    if len(data) > MAX_BYTES:
+        raise QbraidrcError(
+            "qbraidrc_too_large", f"qbraidrc is larger than {MAX_BYTES // 1024} KB; nothing was written."
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise QbraidrcError(
+            "qbraidrc_invalid", "line 1: the file starts with a byte-order mark, which configparser refuses."
         )
     parser = configparser.ConfigParser()
     try:
-        parser.read_string(text, source="qbraidrc")
+        parser.read_file(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=None), source="qbraidrc")
+    except UnicodeDecodeError:
+        raise QbraidrcError("qbraidrc_not_utf8", "the text is not UTF-8; nothing was written.") from None
     except configparser.MissingSectionHeaderError as err:
         raise _invalid(err.lineno, "a key before any [section]") from None
     except configparser.DuplicateSectionError as err:
@@ -73,16 +95,87 @@ def validate(text: str) -> None:
                 parser.get(section, option)
             except configparser.InterpolationError:
                 raise QbraidrcError(
-                    400,
+                    "qbraidrc_invalid",
                     f"the value of '{option}' in [{section}] has a '%' that configparser cannot read "
                     "(write it as '%%'); nothing was written.",
-                    "invalid_qbraidrc",
                 ) from None
 
 
 def _invalid(lineno: Optional[int], what: str) -> QbraidrcError:
     where = f"line {lineno}: " if lineno else ""
-    return QbraidrcError(400, f"{where}{what}; Python configparser would refuse the file, so nothing was written.", "invalid_qbraidrc")
+    return QbraidrcError(
+        "qbraidrc_invalid", f"{where}{what}; Python configparser would refuse the file, so nothing was written."
+    )
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def os_failure(err: OSError, action: str, path: Path) -> QbraidrcError:
+    """A named error for a failed file operation; the message holds the path, never the text."""
+    shown = display_path(path)
+    nothing = " Nothing was written." if action == "write" else ""
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return QbraidrcError(
+            "qbraidrc_permission", f"Permission denied to {action} {shown}: check its owner and mode.{nothing}"
+        )
+    if err.errno == errno.EROFS:
+        return QbraidrcError("qbraidrc_permission", f"{shown} is on a read-only file system.{nothing}")
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return QbraidrcError("qbraidrc_disk_full", f"The disk holding {shown} is full (or over quota).{nothing}")
+    if err.errno == errno.ELOOP:
+        return QbraidrcError("qbraidrc_not_a_file", f"{shown} is a loop of symbolic links; fix or remove the link.")
+    if err.errno in (errno.ENOTDIR, errno.EISDIR, errno.EEXIST):
+        return QbraidrcError(
+            "qbraidrc_not_a_file", f"{shown} cannot be a file here: a part of its path is not a folder.{nothing}"
+        )
+    reason = err.strerror or type(err).__name__
+    return QbraidrcError("qbraidrc_io", f"Could not {action} {shown}: {reason}.{nothing}")
+
+
+def read_capped(path: Path) -> Optional[bytes]:
+    """The bytes of the regular file at ``path`` (at most the cap), or ``None`` when there is none."""
+    shown = display_path(path)
+    try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise QbraidrcError("qbraidrc_not_a_file", f"{shown} is {_kind(mode)}, not a file; move it away.")
+        # O_NONBLOCK: should a FIFO take the file's place after the check, opening it does not wait.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise os_failure(err, "read", path) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise QbraidrcError("qbraidrc_not_a_file", f"{shown} is {_kind(info.st_mode)}, not a file; move it away.")
+        if info.st_size > MAX_BYTES:
+            raise QbraidrcError("qbraidrc_too_large", f"{shown} is larger than {MAX_BYTES // 1024} KB.")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_BYTES:
+            chunk = os.read(fd, MAX_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_BYTES:
+            raise QbraidrcError("qbraidrc_too_large", f"{shown} is larger than {MAX_BYTES // 1024} KB.")
+        return b"".join(chunks)
+    except OSError as err:
+        raise os_failure(err, "read", path) from None
+    finally:
+        os.close(fd)
 
 
 class QbraidrcFile:
@@ -98,43 +191,39 @@ class QbraidrcFile:
 
     def read(self) -> tuple[Optional[str], Optional[str]]:
         """``(text, etag)``, or ``(None, None)`` when there is no file."""
-        try:
-            data = self.path.read_bytes()
-        except FileNotFoundError:
+        data = read_capped(self.path)
+        if data is None:
             return None, None
-        except IsADirectoryError:
-            raise QbraidrcError(409, f"{display_path(self.path)} is a folder, not a file.", "not_a_file") from None
-        except PermissionError:
-            raise QbraidrcError(
-                403, f"Permission denied reading {display_path(self.path)}: check its owner and mode.", "permission"
-            ) from None
-        if len(data) > MAX_BYTES:
-            raise QbraidrcError(413, f"{display_path(self.path)} is larger than {MAX_BYTES // 1024} KB.", "too_large")
         try:
             return data.decode("utf-8"), etag_of(data)
         except UnicodeDecodeError:
             raise QbraidrcError(
-                422, f"{display_path(self.path)} is not UTF-8 text, which qbraid-core reads.", "not_utf8"
+                "qbraidrc_not_utf8", f"{display_path(self.path)} is not UTF-8 text, which qbraid-core reads."
             ) from None
 
     def write(self, text: str, if_match: Optional[str], if_none_match: Optional[str]) -> str:
         """Write ``text`` if the file is still the version the caller read; answer the new ETag."""
         if not if_match and if_none_match != "*":
             raise QbraidrcError(
-                428, "A write needs If-Match (the ETag read) or If-None-Match: * (to create).", "precondition_required"
+                "qbraidrc_precondition_required",
+                "A write needs If-Match (the ETag read) or If-None-Match: * (to create).",
             )
-        validate(text)
-        data = text.encode("utf-8")
+        data = encode(text)
+        validate(data)
         with self._lock:
             real = Path(os.path.realpath(self.path))
-            _, current = self.read()
+            data_now = read_capped(self.path)
+            current = None if data_now is None else etag_of(data_now)
             if if_none_match == "*" and current is not None:
-                raise QbraidrcError(412, "qbraidrc was created meanwhile; nothing was written.", "conflict")
+                raise QbraidrcError("qbraidrc_conflict", "qbraidrc was created meanwhile; nothing was written.")
             if if_match and if_match != "*" and if_match != current:
-                raise QbraidrcError(412, "qbraidrc changed since it was read; nothing was written.", "conflict")
+                raise QbraidrcError("qbraidrc_conflict", "qbraidrc changed since it was read; nothing was written.")
             if if_match == "*" and current is None:
-                raise QbraidrcError(412, "qbraidrc does not exist; nothing was written.", "conflict")
-            _atomic_write(real, data)
+                raise QbraidrcError("qbraidrc_conflict", "qbraidrc does not exist; nothing was written.")
+            try:
+                _atomic_write(real, data)
+            except OSError as err:
+                raise os_failure(err, "write", self.path) from None
             return etag_of(data)
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import socket
+import socketserver
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -42,6 +45,73 @@ class LocalApi:
         self.process.wait()
 
 
+class ScriptedApi:
+    """A raw HTTP server on loopback that answers every request with ``answer``, byte for byte,
+    then, with ``trickle`` set, one more byte every ``trickle`` seconds until the client goes
+    away: the answers no well-behaved API sends (control characters, 101, a slow body)."""
+
+    def __init__(self) -> None:
+        self.answer = b""
+        self.trickle: float | None = None
+        self.open_connections = 0
+        self.requests = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        api = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                with api._lock:
+                    api.open_connections += 1
+                    api.requests += 1
+                try:
+                    api._serve(self.request)
+                finally:
+                    with api._lock:
+                        api.open_connections -= 1
+
+        socketserver.ThreadingTCPServer.allow_reuse_address = True
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def _serve(self, sock: socket.socket) -> None:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return
+            data += chunk
+        try:
+            sock.sendall(self.answer)
+            while self.trickle and not self._stop.wait(self.trickle):
+                sock.sendall(b" ")
+        except OSError:
+            return  # the client went away
+
+    def reset(self) -> None:
+        self.answer, self.trickle, self.requests = b"", None, 0
+
+    def wait_until_closed(self, seconds: float = 20) -> int:
+        """The connections still open once they all closed, or when ``seconds`` ran out."""
+        deadline = time.monotonic() + seconds
+        while self.open_connections and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.open_connections
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def scripted_api():
+    api = ScriptedApi()
+    yield api
+    api.stop()
+
+
 def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -61,14 +131,23 @@ def dead_origin() -> str:
 
 
 @pytest.fixture
-def jp_server_config(local_api, dead_origin):
+def jp_server_config(local_api, dead_origin, scripted_api):
     return {
         "ServerApp": {"jpserver_extensions": {"jupyterlab_qbraid_session": True}},
-        "QbraidProxy": {"allowed_origins": [local_api.origin, dead_origin, "http://evil.example.com"]},
+        "QbraidProxy": {
+            "allowed_origins": [local_api.origin, dead_origin, scripted_api.origin, "http://evil.example.com"]
+        },
     }
 
 
 @pytest.fixture(autouse=True)
-def _reset(local_api):
+def _reset(local_api, scripted_api):
     local_api.control("reset")
+    scripted_api.reset()
     yield
+
+
+@pytest.fixture
+def extension(jp_serverapp):
+    """The running QbraidSessionApp: its settings (``proxy_config``) take effect until the first request."""
+    return jp_serverapp.web_app.settings["jupyterlab_qbraid_session"]

@@ -63,7 +63,7 @@ def clean_environment(monkeypatch):
 
 def trust(jp_serverapp, ca_file):
     # Set before the first request: the pooled client is made then.
-    jp_serverapp.web_app.settings["qbraid_upstream"].config.ca_bundle = ca_file
+    jp_serverapp.web_app.settings["jupyterlab_qbraid_session"].proxy_config.ca_bundle = ca_file
 
 
 async def verify(jp_fetch, tls_api):
@@ -80,7 +80,7 @@ async def test_an_untrusted_api_certificate_says_how_to_trust_it(jp_fetch, tls_a
     response = await verify(jp_fetch, tls_api)
     assert response.code == 502
     assert response.headers[ERROR_HEADER] == "connect"
-    message = json.loads(response.body)["error"]["message"]
+    message = json.loads(response.body)["message"]
     assert "certificate" in message and "not trusted" in message
     assert "REQUESTS_CA_BUNDLE or c.QbraidProxy.ca_bundle" in message
 
@@ -151,7 +151,7 @@ async def test_a_407_says_the_proxy_wants_credentials_and_never_shows_the_passwo
         response = await verify(jp_fetch, tls_api)
     assert response.code == 502
     assert response.headers[ERROR_HEADER] == "connect"
-    message = json.loads(response.body)["error"]["message"]
+    message = json.loads(response.body)["message"]
     assert "asked for credentials (407)" in message
     assert PASSWORD not in message
     assert PASSWORD not in caplog.text
@@ -164,6 +164,6 @@ async def test_an_unreachable_proxy_is_a_connect_error_that_names_it(jp_fetch, j
     response = await verify(jp_fetch, tls_api)
     assert response.code == 502
     assert response.headers[ERROR_HEADER] == "connect"
-    message = json.loads(response.body)["error"]["message"]
+    message = json.loads(response.body)["message"]
     assert f"The HTTP proxy 127.0.0.1:{port} refused the connection" in message
     assert PASSWORD not in message

@@ -124,7 +124,7 @@ async def test_refuses_every_escape_from_the_allow_list(jp_fetch, local_api, url
     target = url.format(origin=local_api.origin, port=local_api.port)
     response = await proxy(jp_fetch, target, headers={"X-API-Key": "demo-api-key"})
     assert response.code == 403
-    assert json.loads(response.body)["error"]["code"] == "origin_refused"
+    assert json.loads(response.body)["reason"] == "origin_refused"
     assert response.headers[ERROR_HEADER] == "refused"
     assert local_api.requests() == []
 
@@ -147,7 +147,7 @@ async def test_a_redirect_to_another_host_is_refused_and_reaches_nothing(jp_fetc
         jp_fetch, f"{local_api.origin}/api/redirect?to=other&status=302", headers={"api-key": "demo-api-key"}
     )
     assert response.code == 502
-    assert json.loads(response.body)["error"]["code"] == "redirect_refused"
+    assert json.loads(response.body)["reason"] == "redirect_refused"
     assert [r for r in local_api.requests() if r["server"] == "other"] == []
 
 
@@ -163,7 +163,7 @@ async def test_an_unreachable_api_is_a_connect_error_for_the_browser(jp_fetch, d
     response = await proxy(jp_fetch, f"{dead_origin}/api/v1/users/verify", method="POST", body="{}")
     assert response.code == 502
     assert response.headers[ERROR_HEADER] == "connect"
-    assert json.loads(response.body)["error"]["code"] == "upstream_connect"
+    assert json.loads(response.body)["reason"] == "upstream_connect"
 
 
 async def test_a_connection_reset_after_sending_is_a_read_error(jp_fetch, local_api):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_qbraid_session.qbraidrc import QbraidrcFile, etag_of
+from jupyterlab_qbraid_session.qbraidrc import QbraidrcError, QbraidrcFile, etag_of
 
 RC = "[default]\napi-key = k-1\n# kept\n[aws]\nregion = eu\n"
 
@@ -37,7 +37,7 @@ async def put(jp_fetch, content, **headers):
 async def test_a_missing_file_is_404_and_is_created_with_if_none_match(jp_fetch, qbraidrc):
     response = await get(jp_fetch)
     assert response.code == 404
-    assert json.loads(response.body) == {"path": "~/.qbraid/qbraidrc", "exists": False}
+    assert json.loads(response.body) == {"message": "~/.qbraid/qbraidrc does not exist yet.", "reason": "qbraidrc_missing"}
     created = await put(jp_fetch, RC, **{"If-None-Match": "*"})
     assert created.code == 200
     assert qbraidrc.read_text() == RC
@@ -140,7 +140,7 @@ async def test_honours_QBRAID_CONFIG_FILE(jp_fetch, tmp_path, monkeypatch):
 async def test_refuses_what_configparser_cannot_read_naming_the_line(jp_fetch, qbraidrc, content, expected):
     response = await put(jp_fetch, content, **{"If-None-Match": "*"})
     assert response.code == 400
-    message = json.loads(response.body)["error"]["message"]
+    message = json.loads(response.body)["message"]
     assert expected in message
     assert "before-any-section" not in message and "100%sure" not in message
     assert not qbraidrc.exists()
@@ -173,7 +173,7 @@ def test_a_write_killed_halfway_leaves_the_old_file(tmp_path):
         f"""
         import os, signal
         from pathlib import Path
-        from jupyterlab_qbraid_session.qbraidrc import QbraidrcFile, etag_of
+        from jupyterlab_qbraid_session.qbraidrc import QbraidrcError, QbraidrcFile, etag_of
         # The server dies between writing the temp file and the rename.
         os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)
         rc = Path({str(rc)!r})
@@ -193,8 +193,9 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path, monkeypat
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", disk_full)
-    with pytest.raises(OSError):
+    with pytest.raises(QbraidrcError, match="is full") as refused:
         QbraidrcFile(rc).write("[default]\na = b\n", etag_of(RC.encode()), None)
+    assert refused.value.code == "qbraidrc_disk_full" and refused.value.status_code == 507
     assert rc.read_text() == RC
     assert [p.name for p in tmp_path.iterdir()] == ["qbraidrc"]
 

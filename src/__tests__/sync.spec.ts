@@ -321,8 +321,12 @@ describe('CredentialsSync', () => {
     it('never stalls another tab, and after "keep mine" the file and the settings agree', async () => {
       contents.edit(PATH, '[default]\napi-key = k0\n');
       let answer: (choice: 'mine' | 'file') => void = () => undefined;
+      let questions = 0;
       const tabA = makeSync({
-        resolveConflict: () => new Promise(resolve => (answer = resolve))
+        resolveConflict: () => {
+          questions++;
+          return new Promise(resolve => (answer = resolve));
+        }
       });
       const settingsB = new FakeSettings();
       const tabB = new CredentialsSync({
@@ -347,6 +351,13 @@ describe('CredentialsSync', () => {
         // Tab A looks at the file meanwhile: the asked key is not taken from it.
         await tabA.checkFile();
         expect(settings.values.apiKey).toBe('key-of-tab-a');
+        // "Keep mine" was about from-terminal: tab B's newer key is asked about again.
+        answer('mine');
+        while (questions < 2) {
+          await new Promise(resolve => setTimeout(resolve, 5));
+        }
+        expect(contents.read(PATH)).toBe('[default]\napi-key = key-of-tab-b\n');
+        expect(tabA.status.state).toBe('conflict');
         answer('mine');
         await tabA.idle();
         expect(contents.read(PATH)).toBe('[default]\napi-key = key-of-tab-a\n');
@@ -355,6 +366,30 @@ describe('CredentialsSync', () => {
       } finally {
         tabB.dispose();
       }
+    });
+
+    it('"keep mine" never overwrites a key written after the question, and a key that now agrees is no new question', async () => {
+      contents.edit(PATH, '[default]\napi-key = k0\n');
+      let answer: (choice: 'mine' | 'file') => void = () => undefined;
+      let questions = 0;
+      await makeSync({
+        resolveConflict: () => {
+          questions++;
+          return new Promise(resolve => (answer = resolve));
+        }
+      }).start();
+      contents.edit(PATH, '[default]\napi-key = terminal-1\n');
+      await settings.set({ apiKey: 'lab-key' });
+      await sync.flush();
+      expect(questions).toBe(1);
+      // Meanwhile someone else writes the very key the lab wants.
+      contents.edit(PATH, '[default]\napi-key = lab-key\n');
+      const puts = contents.puts;
+      answer('mine');
+      await sync.idle();
+      expect(questions).toBe(1);
+      expect(contents.puts).toBe(puts);
+      expect(sync.status.state).toBe('ok');
     });
 
     it('after "use file", the settings take the file as it is when answered', async () => {

@@ -1,6 +1,6 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { ConfigError, QbraidApiError } from './errors';
-import { serverHalfUrl } from './serverhalf';
+import { sendToServerHalf, ServerHalfError } from './serverhalf';
 import {
   IQbraidTransport,
   ITransportRequest,
@@ -25,9 +25,7 @@ export class ProxyTransport implements IQbraidTransport {
   /**
    * Create a transport for the Jupyter server of `settings`.
    */
-  constructor(private readonly _settings: ServerConnection.ISettings) {
-    this._endpoint = serverHalfUrl(_settings, 'proxy');
-  }
+  constructor(private readonly _settings: ServerConnection.ISettings) {}
 
   /**
    * Send a request; the API's answer, or a `TransportError` the retry policy
@@ -36,24 +34,24 @@ export class ProxyTransport implements IQbraidTransport {
   async send(request: ITransportRequest): Promise<Response> {
     let response: Response;
     try {
-      response = await ServerConnection.makeRequest(
-        `${this._endpoint}?url=${encodeURIComponent(request.url)}`,
+      response = await sendToServerHalf(
+        this._settings,
+        'proxy',
         {
           method: request.method,
           headers: request.headers,
           body: request.body ?? undefined,
           signal: request.signal
         },
-        this._settings
+        { url: request.url }
       );
     } catch (error) {
-      if (error instanceof ServerConnection.NetworkError) {
+      if (error instanceof ServerHalfError) {
         // The Jupyter server did not answer: nothing reached the API.
-        throw new TransportError(
-          `the Jupyter server did not answer: ${error.message}`,
-          'connect',
-          { cause: error, via: 'server' }
-        );
+        throw new TransportError(error.message, 'connect', {
+          cause: error,
+          via: 'server'
+        });
       }
       throw new QbraidApiError(
         `The request could not be sent: ${(error as Error).message}`,
@@ -64,29 +62,17 @@ export class ProxyTransport implements IQbraidTransport {
     if (!failure) {
       return response;
     }
-    const message = await Private.message(response);
+    const error = await ServerHalfError.fromResponse(response);
     if (failure === 'connect' || failure === 'read') {
-      throw new TransportError(message, failure, { via: 'server' });
+      throw new TransportError(error.message, failure, {
+        via: 'server',
+        cause: error
+      });
     }
-    throw new ConfigError(message, {
+    throw new ConfigError(error.message, {
       status: response.status,
-      code: 'proxy_refused'
+      code: error.code,
+      cause: error
     });
-  }
-
-  private readonly _endpoint: string;
-}
-
-namespace Private {
-  export async function message(response: Response): Promise<string> {
-    try {
-      const body = await response.json();
-      if (typeof body?.error?.message === 'string') {
-        return body.error.message;
-      }
-    } catch {
-      // Not the proxy's JSON: say what is known.
-    }
-    return `answered ${response.status}`;
   }
 }

@@ -8,6 +8,49 @@ import { ServerConnection } from '@jupyterlab/services';
 export const SERVER_NAMESPACE = 'qbraid-session';
 
 /**
+ * Every error code the server half answers with, in the `reason` of
+ * jupyter_server's standard error JSON (`{message, reason}`). The server's
+ * `errors.ERROR_CODES` lists the same codes (a pytest compares the two).
+ */
+export const SERVER_ERROR_CODES = [
+  'forbidden',
+  'not_found',
+  'method_not_allowed',
+  'http_error',
+  'internal',
+  'invalid_body',
+  'qbraidrc_missing',
+  'qbraidrc_conflict',
+  'qbraidrc_precondition_required',
+  'qbraidrc_invalid',
+  'qbraidrc_too_large',
+  'qbraidrc_not_a_file',
+  'qbraidrc_not_utf8',
+  'qbraidrc_permission',
+  'qbraidrc_disk_full',
+  'qbraidrc_io',
+  'qbraidrc_busy',
+  'origin_refused',
+  'invalid_request',
+  'request_too_large',
+  'response_too_large',
+  'redirect_refused',
+  'too_many_redirects',
+  'upstream_connect',
+  'upstream_timeout',
+  'upstream_read',
+  'upstream_protocol'
+] as const;
+
+/**
+ * A code of the server half's errors; `server_unreachable` when the Jupyter
+ * server did not answer at all, `server_error` for an answer that is not the
+ * extension's JSON (a proxy in front of Jupyter, an older server half).
+ */
+export type ServerErrorCode =
+  (typeof SERVER_ERROR_CODES)[number] | 'server_unreachable' | 'server_error';
+
+/**
  * What `GET qbraid-session/info` says.
  */
 export interface IServerInfo {
@@ -22,6 +65,51 @@ export interface IServerInfo {
 }
 
 /**
+ * A refusal or failure of the server half, with its code and message.
+ */
+export class ServerHalfError extends Error {
+  /**
+   * Create an error; `status` is 0 when the Jupyter server did not answer.
+   */
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: ServerErrorCode,
+    options: { cause?: unknown } = {}
+  ) {
+    super(message);
+    this.name = 'ServerHalfError';
+    if (options.cause !== undefined) {
+      Object.defineProperty(this, 'cause', {
+        value: options.cause,
+        enumerable: false
+      });
+    }
+  }
+
+  /**
+   * The error an answer that is not OK stands for, read from the server
+   * half's JSON; an answer of anything else says its status.
+   */
+  static async fromResponse(response: Response): Promise<ServerHalfError> {
+    let message = `the Jupyter server answered ${response.status}`;
+    let code: ServerErrorCode = 'server_error';
+    try {
+      const body = await response.json();
+      if (typeof body?.message === 'string' && body.message) {
+        message = body.message;
+      }
+      if (Private.KNOWN.has(body?.reason)) {
+        code = body.reason;
+      }
+    } catch {
+      // Not the server half's JSON: the status says what is known.
+    }
+    return new ServerHalfError(message, response.status, code);
+  }
+}
+
+/**
  * The URL of a server-half route.
  */
 export function serverHalfUrl(
@@ -29,6 +117,72 @@ export function serverHalfUrl(
   route: string
 ): string {
   return URLExt.join(settings.baseUrl, SERVER_NAMESPACE, route);
+}
+
+/**
+ * Send a request to a server-half route with `ServerConnection` (the Jupyter
+ * token and XSRF value go to the Jupyter server only) and answer the raw
+ * response, whatever its status; a `ServerHalfError` (`server_unreachable`)
+ * when the server did not answer (any other error, such as a bad URL, is
+ * thrown as it is). `query` is appended, encoded.
+ */
+export async function sendToServerHalf(
+  settings: ServerConnection.ISettings,
+  route: string,
+  init: RequestInit = {},
+  query: Record<string, string> = {}
+): Promise<Response> {
+  const search = new URLSearchParams(query).toString();
+  const url = serverHalfUrl(settings, route) + (search ? `?${search}` : '');
+  try {
+    return await ServerConnection.makeRequest(url, init, settings);
+  } catch (error) {
+    if (!(error instanceof ServerConnection.NetworkError)) {
+      throw error;
+    }
+    throw new ServerHalfError(
+      `the Jupyter server did not answer: ${(error as Error).message}`,
+      0,
+      'server_unreachable',
+      { cause: error }
+    );
+  }
+}
+
+/**
+ * An answer of the server half: its JSON body and headers.
+ */
+export interface IServerAnswer<T> {
+  data: T;
+  headers: Headers;
+}
+
+/**
+ * Call a server-half route and read its JSON (the shape of `requestAPI` in
+ * the Jupyter extension examples); any answer that is not OK is thrown as a
+ * `ServerHalfError` with the server's code and message.
+ */
+export async function requestAPI<T>(
+  settings: ServerConnection.ISettings,
+  route: string,
+  init: RequestInit = {}
+): Promise<IServerAnswer<T>> {
+  const response = await sendToServerHalf(settings, route, init);
+  if (!response.ok) {
+    throw await ServerHalfError.fromResponse(response);
+  }
+  let data: T;
+  try {
+    data = (await response.json()) as T;
+  } catch (error) {
+    throw new ServerHalfError(
+      `the Jupyter server's answer to ${route} is not JSON`,
+      response.status,
+      'server_error',
+      { cause: error }
+    );
+  }
+  return { data, headers: response.headers };
 }
 
 /**
@@ -48,6 +202,8 @@ export function fetchServerInfo(
 }
 
 namespace Private {
+  export const KNOWN = new Set<unknown>(SERVER_ERROR_CODES);
+
   export const cache = new WeakMap<
     ServerConnection.ISettings,
     Promise<IServerInfo | null>
@@ -57,16 +213,8 @@ namespace Private {
     settings: ServerConnection.ISettings
   ): Promise<IServerInfo | null> {
     try {
-      const response = await ServerConnection.makeRequest(
-        serverHalfUrl(settings, 'info'),
-        {},
-        settings
-      );
-      if (!response.ok) {
-        return null;
-      }
-      const info = (await response.json()) as IServerInfo;
-      return info && typeof info === 'object' && info.features ? info : null;
+      const { data } = await requestAPI<IServerInfo>(settings, 'info');
+      return data && typeof data === 'object' && data.features ? data : null;
     } catch {
       return null;
     }

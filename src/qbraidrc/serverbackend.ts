@@ -6,7 +6,7 @@ import {
   IQbraidrcStamp,
   QbraidrcConflictError
 } from './store';
-import { serverHalfUrl } from '../api/serverhalf';
+import { IServerAnswer, requestAPI, ServerHalfError } from '../api/serverhalf';
 
 /**
  * The file the Python SDK reads, through the server half's `qbraidrc`
@@ -25,7 +25,6 @@ export class ServerQbraidrcBackend implements IQbraidrcBackend {
     path: string
   ) {
     this.path = path;
-    this._url = serverHalfUrl(_settings, 'qbraidrc');
   }
 
   /** The file's path on the server, as the SDK sees it. */
@@ -36,18 +35,23 @@ export class ServerQbraidrcBackend implements IQbraidrcBackend {
 
   /** Read the file; a missing file is an empty snapshot. */
   async read(): Promise<IQbraidrcSnapshot> {
-    const response = await this._request({}, 'read');
-    if (response.status === 404) {
-      return { exists: false, text: '', lastModified: null, hash: null };
+    try {
+      const { data, headers } = await this._request<{ content?: unknown }>(
+        {},
+        'read'
+      );
+      return {
+        exists: true,
+        text: typeof data.content === 'string' ? data.content : '',
+        lastModified: null,
+        hash: headers.get('ETag')
+      };
+    } catch (error) {
+      if (error instanceof ConfigError && error.code === 'qbraidrc_missing') {
+        return { exists: false, text: '', lastModified: null, hash: null };
+      }
+      throw error;
     }
-    await this._check(response, 'read');
-    const body = await response.json();
-    return {
-      exists: true,
-      text: typeof body.content === 'string' ? body.content : '',
-      lastModified: null,
-      hash: response.headers.get('ETag')
-    };
   }
 
   /** The file's version now (one read: the endpoint has no cheaper one). */
@@ -65,7 +69,7 @@ export class ServerQbraidrcBackend implements IQbraidrcBackend {
       expected.exists && expected.hash
         ? { 'If-Match': expected.hash }
         : { 'If-None-Match': '*' };
-    const response = await this._request(
+    const { headers } = await this._request(
       {
         method: 'PUT',
         headers: { 'Content-Type': 'application/json', ...condition },
@@ -73,65 +77,43 @@ export class ServerQbraidrcBackend implements IQbraidrcBackend {
       },
       'write'
     );
-    if (response.status === 412) {
-      throw new QbraidrcConflictError(
-        `${this.path} changed on the server since it was read; nothing was written.`,
-        { status: 412, code: 'qbraidrc_conflict' }
-      );
-    }
-    await this._check(response, 'write');
     return {
       exists: true,
       text,
       lastModified: null,
-      hash: response.headers.get('ETag')
+      hash: headers.get('ETag')
     };
   }
 
-  private async _request(
+  /**
+   * Call the endpoint; a refusal becomes a `ConfigError` (or, for a change
+   * meanwhile, a `QbraidrcConflictError`) with the server's code and message.
+   */
+  private async _request<T>(
     init: RequestInit,
     action: 'read' | 'write'
-  ): Promise<Response> {
+  ): Promise<IServerAnswer<T>> {
     try {
-      return await ServerConnection.makeRequest(
-        this._url,
-        init,
-        this._settings
-      );
+      return await requestAPI<T>(this._settings, 'qbraidrc', init);
     } catch (error) {
-      throw new ConfigError(
-        `The Jupyter server did not answer while trying to ${action} ${this.path}: ${(error as Error).message}`,
-        { code: 'qbraidrc_network', cause: error }
-      );
+      if (!(error instanceof ServerHalfError)) {
+        throw error;
+      }
+      if (error.code === 'qbraidrc_conflict') {
+        throw new QbraidrcConflictError(
+          `${this.path} changed on the server since it was read; nothing was written.`,
+          { status: error.status, code: error.code, cause: error }
+        );
+      }
+      const what =
+        error.code === 'server_unreachable'
+          ? `The Jupyter server did not answer while trying to ${action} ${this.path}`
+          : `The Jupyter server could not ${action} ${this.path}`;
+      throw new ConfigError(`${what}: ${error.message}`, {
+        status: error.status,
+        code: error.code,
+        cause: error
+      });
     }
   }
-
-  /** Turn a refusal into a `ConfigError` with the server's own explanation. */
-  private async _check(
-    response: Response,
-    action: 'read' | 'write'
-  ): Promise<void> {
-    if (response.ok) {
-      return;
-    }
-    let detail = `answered ${response.status}`;
-    try {
-      const message = (await response.json())?.error?.message;
-      if (typeof message === 'string') {
-        detail = message;
-      }
-    } catch {
-      // Not the endpoint's JSON: the status says what is known.
-    }
-    throw new ConfigError(
-      `The Jupyter server could not ${action} ${this.path}: ${detail}`,
-      {
-        status: response.status,
-        code:
-          response.status === 403 ? 'qbraidrc_permission' : 'qbraidrc_server'
-      }
-    );
-  }
-
-  private readonly _url: string;
 }

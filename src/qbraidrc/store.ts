@@ -125,7 +125,7 @@ export class QbraidrcStore implements IQbraidConfigStore {
     } catch (error) {
       throw new ConfigError(
         `Could not list the Jupyter server's root to find ~/.qbraid/qbraidrc: ${(error as Error).message}`,
-        { code: 'qbraidrc_server', cause: error }
+        { code: 'server_error', cause: error }
       );
     }
     if (Private.HOME_MARKERS.some(name => names.includes(name))) {
@@ -382,12 +382,12 @@ export class ContentsQbraidrcBackend implements IQbraidrcBackend {
     if (status === 0) {
       return new ConfigError(
         `The Jupyter server did not answer while trying to ${action} ${this.path}: ${detail}`,
-        { code: 'qbraidrc_network', cause: error }
+        { code: 'server_unreachable', cause: error }
       );
     }
     return new ConfigError(
       `The Jupyter server could not ${action} ${this.path} (${status}): ${detail}`,
-      { status, code: 'qbraidrc_server', cause: error }
+      { status, code: 'server_error', cause: error }
     );
   }
 

@@ -343,7 +343,7 @@ export class CredentialsSync {
       if (asked.length) {
         // Never wait for a person while holding the file's lock (other tabs
         // must go on): the other keys are written now, these once answered.
-        this._startQuestion(asked);
+        this._startQuestion(asked, fresh);
         changed = changed.filter(key => !asked.includes(key));
       }
       wrote = await this._writeKeys(snapshot, changed, desired);
@@ -467,8 +467,12 @@ export class CredentialsSync {
    * Ask about `keys` outside every lock and queue, then settle the answer in
    * a step of its own: other writes (of this tab or another) go on meanwhile.
    */
-  private _startQuestion(keys: QbraidConfigKey[]): void {
+  private _startQuestion(keys: QbraidConfigKey[], file: QbraidrcFile): void {
     keys.forEach(key => this._asking.add(key));
+    // The answer is about these values of the file, and no others.
+    const askedAbout = new Map(
+      keys.map(key => [key, Private.valueOf(file, key)])
+    );
     const conflict: ISyncConflict = {
       settings: keys.map(key => Private.SETTING_OF[key]),
       path: this._store.path
@@ -480,10 +484,12 @@ export class CredentialsSync {
       : Promise.resolve<'mine' | 'file'>('file');
     const settled = answer
       .catch((): 'file' => 'file')
-      .then(choice => {
-        keys.forEach(key => this._asking.delete(key));
-        return this._run(() => this._settle(keys, choice));
-      })
+      .then(choice =>
+        this._run(() => {
+          keys.forEach(key => this._asking.delete(key));
+          return this._settle(keys, choice, askedAbout);
+        })
+      )
       .finally(() => {
         if (this._question === settled) {
           this._question = null;
@@ -496,20 +502,43 @@ export class CredentialsSync {
    * Make the file and the settings agree on what the person chose: the file's
    * value as it is now, or the settings' value written to the file and saved
    * to the settings again (another tab may have saved another one meanwhile).
+   * "Keep mine" holds only for the version of the file it was asked about: a
+   * key written there since (by another lab, a terminal) is asked about again,
+   * never overwritten.
    */
   private async _settle(
-    keys: QbraidConfigKey[],
-    choice: 'mine' | 'file'
+    asked: QbraidConfigKey[],
+    choice: 'mine' | 'file',
+    askedAbout: ReadonlyMap<QbraidConfigKey, string | null>
   ): Promise<string> {
-    const names = keys.map(key => Private.SETTING_OF[key]).join(', ');
     const snapshot = await this._store.read();
     this._baseline = snapshot;
     const file = this._store.file!;
+    let keys = asked;
     if (choice === 'file') {
       await this._import(file, keys);
-      return `Took ${names} from ${this._store.path}.`;
+      return `Took ${Private.names(keys)} from ${this._store.path}.`;
     }
     const desired = this._desired();
+    const newer = keys.filter(
+      key => Private.valueOf(file, key) !== askedAbout.get(key)
+    );
+    if (newer.length) {
+      keys = keys.filter(key => !newer.includes(key));
+      const clash = newer.filter(
+        key => Private.valueOf(file, key) !== (desired[key] ?? null)
+      );
+      newer
+        .filter(key => !clash.includes(key))
+        .forEach(key => (this._synced[key] = desired[key] ?? null));
+      if (clash.length) {
+        this._startQuestion(clash, file);
+      }
+      if (!keys.length) {
+        return `${Private.names(newer)} changed again in ${this._store.path} while you were asked.`;
+      }
+    }
+    const names = Private.names(keys);
     const values = Object.fromEntries(
       keys.map(key => [key, desired[key] ?? null])
     );
@@ -599,6 +628,11 @@ type ISyncOptionsResolver = NonNullable<
 >;
 
 namespace Private {
+  /** The settings of `keys`, for a message. */
+  export function names(keys: ReadonlyArray<QbraidConfigKey>): string {
+    return keys.map(key => SETTING_OF[key]).join(', ');
+  }
+
   export const CREDENTIAL_KEYS: QbraidConfigKey[] = CREDENTIAL_FIELDS.filter(
     field => field.authenticates
   ).map(field => field.configKey);

@@ -1,0 +1,63 @@
+"""Blocking file operations off the event loop, bounded in number and in time.
+
+Not ``asyncio.to_thread``: that uses the loop's shared executor, whose threads also do the
+proxy's DNS lookups and are joined when the server exits. A read that never returns (a
+FIFO, a hung network file system) would take one of them for good, and enough of them
+would stall every lookup and the server's shutdown. Here each operation runs on a daemon
+thread of its own, at most ``limit`` at once, and the caller stops waiting after
+``timeout`` seconds, with a named error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any, Callable, TypeVar
+
+from .errors import QbraidHTTPError
+
+T = TypeVar("T")
+
+
+class BoundedRunner:
+    """Run blocking callables on daemon threads, at most ``limit`` still running at once."""
+
+    def __init__(self, limit: int = 4) -> None:
+        self._slots = asyncio.Semaphore(limit)
+
+    async def run(self, timeout: float, what: str, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        busy = QbraidHTTPError(
+            "qbraidrc_busy", f"{what} did not finish within {timeout:g} s; check the file system, then try again."
+        )
+        try:
+            await asyncio.wait_for(self._slots.acquire(), timeout)
+        except asyncio.TimeoutError:
+            raise busy from None
+        future: asyncio.Future = loop.create_future()
+
+        def settle(result: Any, error: BaseException | None) -> None:
+            # The slot is freed only when the work is really over, not when the caller gives up.
+            self._slots.release()
+            if future.done():
+                return
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(result)
+
+        def work() -> None:
+            try:
+                outcome: tuple[Any, BaseException | None] = (fn(*args), None)
+            except BaseException as error:  # handed to the caller
+                outcome = (None, error)
+            try:
+                loop.call_soon_threadsafe(settle, *outcome)
+            except RuntimeError:
+                pass  # the loop is closed: the server stopped meanwhile
+
+        threading.Thread(target=work, name="qbraidrc-io", daemon=True).start()
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), timeout)
+        except asyncio.TimeoutError:
+            raise busy from None
