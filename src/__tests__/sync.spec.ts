@@ -1,3 +1,4 @@
+import { Poll } from '@lumino/polling';
 import { QbraidrcStore } from '../qbraidrc/store';
 import {
   CredentialsSync,
@@ -510,6 +511,27 @@ describe('CredentialsSync', () => {
       expect(sync.status.state).toBe('ok');
       await until(() => sync.pollInterval === 10);
       expect(sync.pollInterval).toBe(10);
+    });
+
+    it('a settings change during a long error resets the backoff, and reaches the file once it is fixed', async () => {
+      contents.edit(PATH, FILE_FROM_TERMINAL);
+      await makeSync({ pollMs: 10, maxPollMs: 60000 }).start();
+      contents.refuse = { status: 500, message: 'disk on fire' };
+      await until(() => (sync.pollInterval ?? 0) > 40);
+      expect(sync.status.state).toBe('error');
+      // A refresh is how a Lumino poll starts over from its base interval.
+      const refresh = jest.spyOn(Poll.prototype, 'refresh');
+      try {
+        await settings.set({ apiKey: 'changed-meanwhile' });
+        await until(() => refresh.mock.calls.length > 0);
+        expect(refresh).toHaveBeenCalled();
+      } finally {
+        refresh.mockRestore();
+      }
+      contents.refuse = null;
+      await until(() => contents.read(PATH)!.includes('changed-meanwhile'));
+      expect(contents.read(PATH)).toContain('api-key = changed-meanwhile\n');
+      expect(sync.status.state).toBe('ok');
     });
 
     it('does not poll when asked not to', async () => {

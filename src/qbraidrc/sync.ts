@@ -58,7 +58,7 @@ export interface ICredentialsSyncOptions {
    * `maxPollMs`) while a sync error persists.
    */
   pollMs?: number;
-  /** The longest wait between checks while an error persists (ms, default 300000). */
+  /** The longest wait between checks while an error persists (ms, default 60000). */
   maxPollMs?: number;
   /** Asks the user which side wins; without it the file wins (nothing is overwritten). */
   resolveConflict?: (conflict: ISyncConflict) => Promise<'mine' | 'file'>;
@@ -91,7 +91,7 @@ export class CredentialsSync {
       options.debounceMs ?? 400
     );
     this._pollMs = options.pollMs ?? 10000;
-    this._maxPollMs = Math.max(this._pollMs, options.maxPollMs ?? 300000);
+    this._maxPollMs = Math.max(this._pollMs, options.maxPollMs ?? 60000);
     this._resolveConflict = options.resolveConflict ?? null;
     this._now = options.now ?? (() => new Date());
     this._status = {
@@ -239,6 +239,10 @@ export class CredentialsSync {
       .then(() => {
         if (this._debounced === debounced) {
           this._debounced = null;
+        }
+        if (this._status.state === 'error') {
+          // A new change is worth a look soon, however long the problem lasted.
+          void this._poll?.refresh();
         }
       });
     this._debounced = debounced;
