@@ -165,6 +165,8 @@ describe('one validation for the schema, the panel and the session', () => {
 
   it.each([
     ['an impossible port', 'https://api.example.com:99999/api/v1'],
+    ['port 0', 'https://api.example.com:0/api/v1'],
+    ['port 0 spelt 0000', 'http://localhost:0000/api/v1'],
     ['a backslash in the authority', 'https://evil.test\\.api.qbraid.com/api'],
     ['a space', 'https://api.example.com/a b'],
     ['a query', 'https://api.example.com/api?x=1']

@@ -232,3 +232,93 @@ describe('SignInModel sign-in checks', () => {
     expect(api.requests).toEqual([]);
   });
 });
+
+describe('SignInModel when the API makes the person wait', () => {
+  it('says at once that a legacy API asks for a long pause (429, Retry-After: 120), instead of "Checking…" for minutes', async () => {
+    const sent: string[] = [];
+    const transport = {
+      send: async (request: { url: string }) => {
+        sent.push(request.url);
+        return FakeApi.json({ error: { message: 'slow down' } }, 429, {
+          'Retry-After': '120'
+        });
+      }
+    };
+    const session = new QbraidSession({
+      baseUrl: 'https://api.qbraid.com/api',
+      env: {},
+      transport
+    });
+    const status = new SignInModel({
+      session,
+      transport,
+      save: async () => undefined,
+      signOut: async () => undefined
+    });
+    const error = await rejection(
+      status.signIn({ email: '', apiKey: 'k', baseUrl: '' })
+    );
+    expect(error).toBeInstanceOf(QbraidApiError);
+    expect((error as QbraidApiError).status).toBe(429);
+    expect(sent).toHaveLength(1);
+    expect(status.busy).toBe(false);
+    expect(status.error).toBe(error);
+  });
+
+  it('cancels a sign-in that waits, leaving no error and the state it had', async () => {
+    let release: () => void = () => undefined;
+    const transport = {
+      send: (request: { signal?: AbortSignal | null }) =>
+        new Promise<Response>((_, reject) => {
+          release = () => reject(new Error('never answered'));
+          request.signal?.addEventListener('abort', () =>
+            reject(request.signal!.reason)
+          );
+        })
+    };
+    const session = new QbraidSession({ env: {}, transport });
+    const status = new SignInModel({
+      session,
+      transport,
+      save: async () => undefined,
+      signOut: async () => undefined
+    });
+    const signingIn = rejection(
+      status.signIn({ email: '', apiKey: 'k', baseUrl: '' })
+    );
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(status.busy).toBe(true);
+    status.cancel();
+    await signingIn;
+    release();
+    expect(status).toMatchObject({
+      busy: false,
+      error: null,
+      state: 'signed-out'
+    });
+  });
+
+  it('forgets the last failure once the person edits the values it was about', async () => {
+    const session = new QbraidSession({ env: {} });
+    const status = new SignInModel({
+      session,
+      save: async () => undefined,
+      signOut: async () => undefined
+    });
+    await rejection(
+      status.signIn({ email: '', apiKey: 'k'.repeat(8193), baseUrl: '' })
+    );
+    expect(String(status.error)).toContain('8193 characters');
+    let changed = 0;
+    status.changed.connect(() => changed++);
+    status.dismissError();
+    expect(status.error).toBeNull();
+    expect(changed).toBe(1);
+    // The next attempt names what is wrong now.
+    const error = await rejection(
+      status.signIn({ email: 'not-an-email', apiKey: 'k', baseUrl: '' })
+    );
+    expect(error.message).toContain('Email');
+    expect(error.message).not.toContain('8193');
+  });
+});

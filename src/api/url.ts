@@ -37,6 +37,13 @@ export function normalizeBaseUrl(value: string): string {
       { code: 'invalid_base_url' }
     );
   }
+  // The URL parser takes port 0 (and 00, 0000); nothing listens there.
+  if (url.port === '0') {
+    throw new ConfigError(
+      "The qBraid base URL has port 0: give the API's port (1 to 65535) or none.",
+      { code: 'invalid_base_url' }
+    );
+  }
   if (url.username || url.password || url.search || url.hash) {
     throw new ConfigError(
       'The qBraid base URL may not carry user info, a query or a fragment.',

@@ -50,8 +50,25 @@ const API_KEY_PAGE = 'https://account.qbraid.com';
 
 function LoginView({ status, trans }: IViewProps): JSX.Element {
   const signedIn = status.hasCredentials && !status.signingIn;
+  const body = React.useRef<HTMLElement>(null);
+  const wasSignedIn = React.useRef(signedIn);
+  React.useEffect(() => {
+    const before = wasSignedIn.current;
+    wasSignedIn.current = signedIn;
+    const active = document.activeElement;
+    // The form that had the focus is gone: the focus goes to what replaced it,
+    // not to the page's body.
+    if (before !== signedIn && (!active || active === document.body)) {
+      body.current
+        ?.querySelector<HTMLElement>(
+          signedIn ? '.jp-qbraid-LoginPanel-state' : 'input, button'
+        )
+        ?.focus();
+    }
+  }, [signedIn]);
   return (
     <section
+      ref={body}
       className="jp-qbraid-LoginPanel-body"
       aria-label={trans.__('qBraid account')}
     >
@@ -94,6 +111,13 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
   const [baseUrl, setBaseUrl] = React.useState('');
   const [apiVersion, setApiVersion] = React.useState<ApiVersionOption | ''>('');
   const busy = status.signingIn;
+  // Editing a field makes the message about the last attempt obsolete.
+  const edited =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      set(value);
+      status.dismissError();
+    };
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
     // The error is shown from the status; nothing else to do here.
@@ -106,6 +130,8 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
       className="jp-qbraid-LoginPanel-form"
       onSubmit={submit}
       aria-busy={busy}
+      // One check, which names the field: the session's, not the browser's.
+      noValidate
     >
       <p className="jp-qbraid-LoginPanel-state">{trans.__('Signed out')}</p>
       <ApiInUse status={status} trans={trans} />
@@ -117,13 +143,13 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
         autoComplete="username"
         value={email}
         disabled={busy}
-        onChange={e => setEmail(e.target.value)}
+        onChange={e => edited(setEmail)(e.target.value)}
       />
       <label htmlFor="jp-qbraid-api-key">{trans.__('API key')}</label>
       <MaskedInput
         id="jp-qbraid-api-key"
         value={apiKey}
-        onChange={setApiKey}
+        onChange={edited(setApiKey)}
         trans={trans}
         required
         disabled={busy}
@@ -146,7 +172,7 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
           placeholder={status.session.baseUrl}
           value={baseUrl}
           disabled={busy}
-          onChange={e => setBaseUrl(e.target.value)}
+          onChange={e => edited(setBaseUrl)(e.target.value)}
         />
         <label htmlFor="jp-qbraid-api-version">{trans.__('API')}</label>
         <select
@@ -154,7 +180,9 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
           className="jp-mod-styled"
           value={apiVersion}
           disabled={busy}
-          onChange={e => setApiVersion(e.target.value as ApiVersionOption | '')}
+          onChange={e =>
+            edited(setApiVersion)(e.target.value as ApiVersionOption | '')
+          }
         >
           <option value="">{trans.__('As configured')}</option>
           <option value="auto">{trans.__('Tell from the base URL')}</option>
@@ -171,6 +199,15 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
       >
         {busy ? trans.__('Checking…') : trans.__('Sign in')}
       </button>
+      {busy && (
+        <button
+          type="button"
+          className="jp-mod-styled jp-qbraid-LoginPanel-cancel"
+          onClick={() => status.cancel()}
+        >
+          {trans.__('Cancel')}
+        </button>
+      )}
       <ErrorMessage status={status} trans={trans} />
     </form>
   );
@@ -242,7 +279,11 @@ function SignedIn({ status, trans }: IViewProps): JSX.Element {
   }
   return (
     <div className="jp-qbraid-LoginPanel-signedIn" aria-busy={status.busy}>
-      <p className="jp-qbraid-LoginPanel-state" aria-live="polite">
+      <p
+        className="jp-qbraid-LoginPanel-state"
+        aria-live="polite"
+        tabIndex={-1}
+      >
         {state}
       </p>
       <dl className="jp-qbraid-LoginPanel-details">
@@ -259,14 +300,23 @@ function SignedIn({ status, trans }: IViewProps): JSX.Element {
       </dl>
       <ErrorMessage status={status} trans={trans} />
       <div className="jp-qbraid-LoginPanel-buttons">
-        <button
-          type="button"
-          className="jp-mod-styled"
-          disabled={status.busy}
-          onClick={() => status.check().catch(() => undefined)}
-        >
-          {trans.__('Check again')}
-        </button>
+        {status.busy ? (
+          <button
+            type="button"
+            className="jp-mod-styled jp-qbraid-LoginPanel-cancel"
+            onClick={() => status.cancel()}
+          >
+            {trans.__('Cancel')}
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="jp-mod-styled"
+            onClick={() => status.check().catch(() => undefined)}
+          >
+            {trans.__('Check again')}
+          </button>
+        )}
         <button
           type="button"
           className="jp-mod-styled jp-mod-warn jp-qbraid-LoginPanel-signOut"

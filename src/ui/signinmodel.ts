@@ -112,6 +112,25 @@ export class SignInModel {
     return this._signingIn;
   }
 
+  /**
+   * Stop the sign-in or check that is running (its wait between retries
+   * included); the state is what it was before, with no error.
+   */
+  cancel(): void {
+    this._abort?.abort();
+  }
+
+  /**
+   * Forget the last failure (the person is editing what it was about), so
+   * that no message stays about values that are no longer entered.
+   */
+  dismissError(): void {
+    if (this._error !== null && !this.busy) {
+      this._error = null;
+      this._changed.emit();
+    }
+  }
+
   /** Whether the session has credentials (an API key or a token). */
   get hasCredentials(): boolean {
     return this.session.hasCredentials;
@@ -143,7 +162,7 @@ export class SignInModel {
       baseUrl: values.baseUrl.trim(),
       apiVersion: values.apiVersion ?? ''
     };
-    return this._track('sign-in', async () => {
+    return this._track('sign-in', async signal => {
       // Nothing is sent before the values pass the check the settings apply.
       const problem = await this._check(entered);
       if (problem) {
@@ -151,7 +170,7 @@ export class SignInModel {
       }
       const probe = this._probe(entered);
       try {
-        const identity = await probe.verify();
+        const identity = await probe.verify({ signal });
         this._verified = Private.credentialsInForce(probe);
         // What was left empty keeps its setting (a base URL set elsewhere stays).
         const saved: Partial<ISignInValues> = {
@@ -182,7 +201,7 @@ export class SignInModel {
       this._set('signed-out');
       return null;
     }
-    return this._track('check', () => this.session.verify());
+    return this._track('check', signal => this.session.verify({ signal }));
   }
 
   /**
@@ -255,7 +274,10 @@ export class SignInModel {
         values.apiVersion ||
         (values.baseUrl ? 'auto' : this.session.apiVersion),
       env: {},
-      transport: this._transport
+      transport: this._transport,
+      // Someone is waiting on the panel: an API that asks for a long pause
+      // is said at once, not waited for.
+      maxRetryAfter: Private.INTERACTIVE_RETRY_AFTER
     });
     // The retry settings in force are the session's dialect's: they apply to
     // a probe of the same API only.
@@ -267,20 +289,30 @@ export class SignInModel {
 
   private async _track(
     kind: 'sign-in' | 'check',
-    run: () => Promise<IQbraidIdentity>
+    run: (signal: AbortSignal) => Promise<IQbraidIdentity>
   ): Promise<IQbraidIdentity> {
     const before = this._state;
+    // A new sign-in or check replaces one still running.
+    this._abort?.abort();
+    const abort = new AbortController();
+    this._abort = abort;
     this._busy++;
     this._signingIn = kind === 'sign-in';
     this._set('checking');
     try {
-      const identity = await run();
+      const identity = await run(abort.signal);
       this._identity = identity;
       this._error = null;
       this._lastCheck = this._now();
       this._set('signed-in');
       return identity;
     } catch (error) {
+      if (abort.signal.aborted) {
+        // Cancelled: nothing was learned about the credentials.
+        this._error = null;
+        this._set(before === 'checking' ? 'unverified' : before);
+        throw error;
+      }
       this._error = error;
       this._lastCheck = this._now();
       // A refused sign-in leaves the session as it was; a failed check is an error state.
@@ -293,6 +325,9 @@ export class SignInModel {
       );
       throw error;
     } finally {
+      if (this._abort === abort) {
+        this._abort = null;
+      }
       this._busy--;
       this._signingIn = false;
       this._changed.emit();
@@ -363,12 +398,16 @@ export class SignInModel {
   /** The credentials and API the last sign-in checked (`Private.credentialsInForce`). */
   private _verified: string | null = null;
   private _settingsError: string | null = null;
+  private _abort: AbortController | null = null;
   private readonly _transport: IQbraidTransport | undefined;
   private readonly _validate:
     ((values: Partial<ISignInValues>) => Promise<string | null>) | null;
 }
 
 namespace Private {
+  /** The longest `Retry-After` (s) a sign-in from the panel waits for. */
+  export const INTERACTIVE_RETRY_AFTER = 10;
+
   /** The headers that authenticate, in any dialect (lower case). */
   const AUTH_HEADERS = new Set(
     CREDENTIAL_FIELDS.filter(field => field.authenticates).flatMap(field =>

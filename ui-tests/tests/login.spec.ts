@@ -53,6 +53,8 @@ test('signs in with a good key: checked, saved, shown in the panel and the statu
   await expect(statusItem(page)).toHaveText('qBraid: signed out');
   const panel = await signIn(page, 'demo@example.com', 'demo-api-key');
   await expect(panel.getByText('Signed in as demo@example.com')).toBeVisible();
+  // The form that had the focus is gone: the focus is on what replaced it.
+  await expect(panel.locator('.jp-qbraid-LoginPanel-state')).toBeFocused();
   await expect(panel).toContainText(`${API}/api`);
   await expect(statusItem(page)).toHaveText('qBraid: demo@example.com');
   expect(await setting(page, 'apiKey')).toBe('demo-api-key');
@@ -227,4 +229,21 @@ test('a 1 MB API key is refused at once with a clear message', async ({
     'at most 8192 are accepted'
   );
   expect(await setting(page, 'apiKey')).toBe('');
+});
+
+test('a message about the last attempt goes once the fields are edited; the next one names the email', async ({
+  page
+}) => {
+  const panel = await openPanel(page);
+  const key = panel.locator('#jp-qbraid-api-key');
+  await key.fill('k'.repeat(8193));
+  await panel.getByRole('button', { name: 'Sign in' }).click();
+  const alert = panel.locator('.jp-qbraid-LoginPanel-error');
+  await expect(alert).toContainText('8193 characters');
+  await key.fill('demo-api-key');
+  await expect(alert).toHaveCount(0);
+  await panel.locator('#jp-qbraid-email').fill('not-an-email');
+  await panel.getByRole('button', { name: 'Sign in' }).click();
+  await expect(alert).toContainText('Email must be an address');
+  await expect(alert).not.toContainText('8193');
 });

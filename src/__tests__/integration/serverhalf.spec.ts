@@ -133,7 +133,10 @@ describe('QbraidSession through the proxy', () => {
     const error = await rejection(
       proxied({ baseUrl: 'https://api.example.test/api/v1' }).verify()
     );
-    expect(error).toMatchObject({ name: 'ConfigError', code: 'origin_refused' });
+    expect(error).toMatchObject({
+      name: 'ConfigError',
+      code: 'origin_refused'
+    });
     const router = new ConnectionRouter({ serverSettings: server.settings() });
     await router.start();
     expect(router.route('https://api.example.test/api/v1/x')).toMatchObject({
