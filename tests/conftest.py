@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from .raw_http import read_head
+
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,12 +79,8 @@ class ScriptedApi:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def _serve(self, sock: socket.socket) -> None:
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = sock.recv(65536)
-            if not chunk:
-                return
-            data += chunk
+        if b"\r\n\r\n" not in read_head(sock):
+            return  # the client went away before its request was whole
         try:
             sock.sendall(self.answer)
             while self.trickle and not self._stop.wait(self.trickle):

@@ -24,6 +24,8 @@ from tornado.httpclient import HTTPClientError
 from jupyterlab_qbraid_session.errors import ERROR_CODES, PROXY_ERROR_HEADER
 from jupyterlab_qbraid_session.qbraidrc import MAX_BYTES, QbraidrcError, QbraidrcFile
 
+from .raw_http import read_head
+
 BOUND = 30  # seconds: only so that a regression fails rather than hangs
 
 
@@ -218,12 +220,7 @@ def test_a_huge_file_is_refused_without_being_read(tmp_path):
 def raw_request(port: int, head: bytes, body: bytes = b"") -> bytes:
     with socket.create_connection(("127.0.0.1", port), timeout=BOUND) as sock:
         sock.sendall(head + body)
-        answer = b""
-        while b"\r\n\r\n" not in answer:
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            answer += chunk
+        answer = read_head(sock)
         head_end = answer.find(b"\r\n\r\n")
         length = 0
         for line in answer[:head_end].split(b"\r\n")[1:]:

@@ -6,7 +6,8 @@ import {
   QbraidNetworkError
 } from '../api/errors';
 import { describeError } from '../ui/errormessages';
-import { QbraidSession } from '../api/session';
+import { IQbraidSessionOptions, QbraidSession } from '../api/session';
+import type { IQbraidTransport } from '../api/transport';
 import { nullTranslator } from '@jupyterlab/translation';
 import { FakeApi, rejection } from './fakeapi';
 
@@ -154,6 +155,19 @@ describe('describeError', () => {
   });
 });
 
+/** A model whose session and default probe send with `transport`. */
+function modelSendingWith(
+  transport: IQbraidTransport,
+  options: Partial<IQbraidSessionOptions> = {}
+): SignInModel {
+  return new SignInModel({
+    session: new QbraidSession({ env: {}, transport, ...options }),
+    transport,
+    save: async () => undefined,
+    signOut: async () => undefined
+  });
+}
+
 describe('SignInModel default probe', () => {
   it('checks a sign-in the way the session sends (its transport), with the API a white-label key names', async () => {
     const sent: string[] = [];
@@ -166,13 +180,7 @@ describe('SignInModel default probe', () => {
         });
       }
     };
-    const session = new QbraidSession({ env: {}, transport });
-    const status = new SignInModel({
-      session,
-      transport,
-      save: async () => undefined,
-      signOut: async () => undefined
-    });
+    const status = modelSendingWith(transport);
     const key = `eq1_mfygsltfof2wc3brfzrw63i.${'ab'.repeat(32)}`;
     await status.signIn({ email: '', apiKey: key, baseUrl: '' });
     expect(sent).toEqual(['https://api.equal1.com/api/v1/users/verify']);
@@ -244,16 +252,8 @@ describe('SignInModel when the API makes the person wait', () => {
         });
       }
     };
-    const session = new QbraidSession({
-      baseUrl: 'https://api.qbraid.com/api',
-      env: {},
-      transport
-    });
-    const status = new SignInModel({
-      session,
-      transport,
-      save: async () => undefined,
-      signOut: async () => undefined
+    const status = modelSendingWith(transport, {
+      baseUrl: 'https://api.qbraid.com/api'
     });
     const error = await rejection(
       status.signIn({ email: '', apiKey: 'k', baseUrl: '' })
@@ -276,13 +276,7 @@ describe('SignInModel when the API makes the person wait', () => {
           );
         })
     };
-    const session = new QbraidSession({ env: {}, transport });
-    const status = new SignInModel({
-      session,
-      transport,
-      save: async () => undefined,
-      signOut: async () => undefined
-    });
+    const status = modelSendingWith(transport);
     const signingIn = rejection(
       status.signIn({ email: '', apiKey: 'k', baseUrl: '' })
     );

@@ -199,17 +199,22 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
       >
         {busy ? trans.__('Checking…') : trans.__('Sign in')}
       </button>
-      {busy && (
-        <button
-          type="button"
-          className="jp-mod-styled jp-qbraid-LoginPanel-cancel"
-          onClick={() => status.cancel()}
-        >
-          {trans.__('Cancel')}
-        </button>
-      )}
+      {busy && <CancelButton status={status} trans={trans} />}
       <ErrorMessage status={status} trans={trans} />
     </form>
+  );
+}
+
+/** Stops the sign-in or check that is running. */
+function CancelButton({ status, trans }: IViewProps): JSX.Element {
+  return (
+    <button
+      type="button"
+      className="jp-mod-styled jp-qbraid-LoginPanel-cancel"
+      onClick={() => status.cancel()}
+    >
+      {trans.__('Cancel')}
+    </button>
   );
 }
 
@@ -301,13 +306,7 @@ function SignedIn({ status, trans }: IViewProps): JSX.Element {
       <ErrorMessage status={status} trans={trans} />
       <div className="jp-qbraid-LoginPanel-buttons">
         {status.busy ? (
-          <button
-            type="button"
-            className="jp-mod-styled jp-qbraid-LoginPanel-cancel"
-            onClick={() => status.cancel()}
-          >
-            {trans.__('Cancel')}
-          </button>
+          <CancelButton status={status} trans={trans} />
         ) : (
           <button
             type="button"

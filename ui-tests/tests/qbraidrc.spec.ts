@@ -164,7 +164,17 @@ test('a question in one tab does not stall another tab, and "Keep mine" leaves f
       'waiting for your answer'
     );
 
+    // "Keep mine" was about from-terminal; tab B's key came after the question:
+    // it is asked about anew, never overwritten.
+    await question.evaluate(toast => toast.setAttribute('data-answered', ''));
     await question.getByRole('button', { name: 'Keep mine' }).click();
+    const again = page.locator(
+      '.jp-Notification-Toast-warning:not([data-answered])',
+      { hasText: 'Which should win?' }
+    );
+    await expect(again).toBeVisible({ timeout: 20000 });
+    expect(readQbraidrc()).toBe('[default]\napi-key = key-of-tab-b\n');
+    await again.getByRole('button', { name: 'Keep mine' }).click();
     await expect
       .poll(readQbraidrc, { timeout: 20000 })
       .toBe('[default]\napi-key = key-of-tab-a\n');
