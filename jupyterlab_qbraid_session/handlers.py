@@ -41,7 +41,9 @@ class QbraidHandler(ExtensionHandlerMixin, APIHandler):
         # Tornado's own line prints the request with its query, which may hold ?token=...
         where = f"{self.request.method} {self.request.path}"
         if isinstance(value, tornado.web.HTTPError):
-            self.log.warning("%s: %d %s", where, value.status_code, describe(value, value.status_code)[1])
+            # A refusal (a missing file, a conflict) is an answer, not a fault of the server.
+            log = self.log.warning if value.status_code >= 500 else self.log.debug
+            log("%s: %d %s", where, value.status_code, describe(value, value.status_code)[1])
         else:
             self.log.error("qBraid server extension: unexpected error in %s", where, exc_info=(typ, value, tb))
 
@@ -71,13 +73,17 @@ class ProxyHandler(QbraidHandler):
     # A failure that says nothing of the API (a refusal, an unexpected error) is not retried.
     failure_kind = "refused"
 
+    def initialize(self, *args, **kwargs) -> None:
+        super().initialize(*args, **kwargs)
+        # Set before prepare(): a refused request may still see its body or its connection close.
+        self._chunks: list[bytes] = []
+        self._size = 0
+        self._task: asyncio.Task | None = None
+
     async def prepare(self) -> None:
         await super().prepare()
         if not self.current_user:
             raise tornado.web.HTTPError(403)
-        self._chunks: list[bytes] = []
-        self._size = 0
-        self._task: asyncio.Task | None = None
         limit = self.extensionapp.upstream.config.max_request_bytes
         declared = self.request.headers.get("Content-Length")
         if declared is not None and declared.isdigit() and int(declared) > limit:

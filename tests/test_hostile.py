@@ -390,3 +390,12 @@ def test_the_frontend_knows_every_error_code_of_the_server():
     block = source[source.index("SERVER_ERROR_CODES = [") : source.index("] as const")]
     frontend = {line.strip().strip(",").strip("'") for line in block.splitlines()[1:] if line.strip()}
     assert frontend == set(ERROR_CODES)
+
+
+async def test_a_body_without_the_jupyter_login_is_refused_before_it_is_read(jp_fetch, local_api):
+    response = await proxy(
+        jp_fetch, f"{local_api.origin}/api/echo", method="POST", headers={"Authorization": ""}, body="x" * 5000
+    )
+    assert response.code == 403
+    assert reason(response) == "forbidden"
+    assert local_api.requests() == []
