@@ -56,11 +56,11 @@ _BY_STATUS = {403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
 class QbraidHTTPError(HTTPError):
     """A refusal or failure with its code; ``kind`` is the proxy's error header, if any."""
 
-    def __init__(self, code: str, message: str, *, status: Optional[int] = None, kind: Optional[str] = None) -> None:
+    def __init__(self, code: str, message: str, *, kind: Optional[str] = None) -> None:
         if code not in ERROR_CODES:
             raise ValueError(f"unknown error code {code!r}")
         # No args: tornado takes the message as it is, '%' included.
-        super().__init__(status or ERROR_CODES[code], message)
+        super().__init__(ERROR_CODES[code], message)
         self.code = code
         self.kind = kind
 

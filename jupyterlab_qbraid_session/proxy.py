@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 
 from .config import QbraidProxy
-from .errors import PROXY_ERROR_HEADER, QbraidHTTPError
+from .errors import QbraidHTTPError
 from .origins import AllowList, RefusedURL
 
 #: Headers that carry a qBraid credential in either dialect (src/fields.ts lists the same).
@@ -35,7 +35,6 @@ RETURNED_HEADERS = {
     # Seconds, or an HTTP date.
     "retry-after": re.compile(r"[0-9A-Za-z ,:]{1,64}"),
 }
-ERROR_HEADER = PROXY_ERROR_HEADER
 
 _REDIRECTS = {301, 302, 303, 307, 308}
 

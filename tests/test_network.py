@@ -12,7 +12,7 @@ import logging
 import pytest
 import trustme
 
-from jupyterlab_qbraid_session.proxy import ERROR_HEADER
+from jupyterlab_qbraid_session.errors import PROXY_ERROR_HEADER as ERROR_HEADER
 
 from .conftest import LocalApi, closed_port
 from .forward_proxy import ForwardProxy

@@ -9,7 +9,8 @@ import pytest
 from tornado.httpclient import HTTPClientError
 
 from jupyterlab_qbraid_session.origins import AllowList, RefusedURL
-from jupyterlab_qbraid_session.proxy import CREDENTIAL_HEADERS, ERROR_HEADER
+from jupyterlab_qbraid_session.errors import PROXY_ERROR_HEADER as ERROR_HEADER
+from jupyterlab_qbraid_session.proxy import CREDENTIAL_HEADERS
 
 
 async def proxy(jp_fetch, url: str, method: str = "GET", headers: dict | None = None, body=None):
