@@ -2,11 +2,15 @@
 the qbraidrc file in ``initialize_settings``, registers its routes in ``initialize_handlers``
 and, when the server stops, closes the pooled connections to the qBraid APIs."""
 
+import os
+
 from jupyter_server.extension.application import ExtensionApp
 
 from .blocking import BoundedRunner
 from .config import QbraidProxy
-from .handlers import InfoHandler, ProxyHandler, QbraidrcHandler
+from .credentials import HeldCredentials, resolve
+from .handlers import CredentialsHandler, InfoHandler, ProxyHandler, QbraidrcHandler
+from .qbraidrc import display_path
 from .proxy import Upstream
 from .qbraidrc import QbraidrcFile
 
@@ -37,9 +41,17 @@ class QbraidSessionApp(ExtensionApp):
                 (f"/{NAMESPACE}/info", InfoHandler),
                 (f"/{NAMESPACE}/proxy", ProxyHandler),
                 (f"/{NAMESPACE}/qbraidrc", QbraidrcHandler),
+                (f"/{NAMESPACE}/credentials", CredentialsHandler),
             ]
         )
         self.log.info("jupyterlab_qbraid_session: qBraid proxy and qbraidrc endpoint enabled")
+
+    async def held_credentials(self) -> HeldCredentials:
+        """The credentials this server holds now: qbraidrc ``[default]``, then the environment."""
+        text, _etag = await self.file_runner.run(
+            self.proxy_config.qbraidrc_timeout, f"Reading {display_path(self.qbraidrc.path)}", self.qbraidrc.read
+        )
+        return resolve(text, os.environ)
 
     async def stop_extension(self) -> None:
         await self.upstream.close()

@@ -33,6 +33,10 @@ ERROR_CODES: dict[str, int] = {
     "qbraidrc_disk_full": 507,
     "qbraidrc_io": 500,
     "qbraidrc_busy": 503,
+    # Credentials held by the server.
+    "credentials_refused": 422,
+    "credential_mismatch": 409,
+    "credentials_unchecked": 502,
     # The proxy.
     "origin_refused": 403,
     "invalid_request": 400,

@@ -1,4 +1,4 @@
-"""Routes under ``<base_url>qbraid-session/``: ``info``, ``proxy`` and ``qbraidrc``.
+"""Routes under ``<base_url>qbraid-session/``: ``info``, ``proxy``, ``qbraidrc`` and ``credentials``.
 
 Every route needs the Jupyter login; unsafe methods also need the XSRF check, which
 ``APIHandler`` applies (``ServerConnection`` sends both, to the Jupyter server only).
@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 
 from . import __version__
+from .credentials import (
+    AUTHENTICATING_HEADERS,
+    CREDENTIAL_KEYS,
+    DIALECTS,
+    check_values,
+    edit_default,
+    fixed_headers,
+    resolve,
+)
 from .errors import PROXY_ERROR_HEADER, QbraidHTTPError, describe
 from .proxy import FORWARDED_HEADERS
 from .qbraidrc import display_path
@@ -50,13 +60,19 @@ class QbraidHandler(ExtensionHandlerMixin, APIHandler):
 
 class InfoHandler(QbraidHandler):
     @tornado.web.authenticated
-    def get(self) -> None:
+    async def get(self) -> None:
         app = self.extensionapp
+        try:
+            held = (await app.held_credentials()).public()["held"]
+        except QbraidHTTPError:
+            held = []  # an unreadable qbraidrc holds nothing usable; its route says why
         self.finish(
             {
                 "version": __version__,
-                "features": {"proxy": True, "qbraidrc": True},
+                "features": {"proxy": True, "qbraidrc": True, "credentials": True},
                 "qbraidrc_path": display_path(app.qbraidrc.path),
+                # Names only: which credentials the server would add, never a value.
+                "credentials": held,
                 "allowed_origins": list(app.upstream.allow),
                 "forwarded_headers": list(FORWARDED_HEADERS),
             }
@@ -110,8 +126,11 @@ class ProxyHandler(QbraidHandler):
         if self._size > upstream.config.max_request_bytes:
             self._too_large(upstream.config.max_request_bytes)
         url = self.get_query_argument("url", "")
+        headers = dict(self.request.headers)
+        if self.get_query_argument("credentials", "") == "server":
+            await self._add_held_credentials(url, headers)
         self._task = asyncio.ensure_future(
-            upstream.forward(self.request.method, url, dict(self.request.headers), b"".join(self._chunks))
+            upstream.forward(self.request.method, url, headers, b"".join(self._chunks))
         )
         try:
             status, headers, content = await self._task
@@ -130,6 +149,16 @@ class ProxyHandler(QbraidHandler):
         if status in (204, 304) or self.request.method == "HEAD":
             return self.finish(set_content_type=content_type)
         self.finish(content, set_content_type=content_type)
+
+    async def _add_held_credentials(self, url: str, headers: dict[str, str]) -> None:
+        """The server's credentials for ``url``'s origin, unless the request brings its own."""
+        present = {name.lower() for name in headers}
+        if present & AUTHENTICATING_HEADERS:
+            return
+        held = await self.extensionapp.held_credentials()
+        for name, value in held.headers_for(url).items():
+            if name.lower() not in present:
+                headers[name] = value
 
     get = post = put = patch = delete = head = options = _forward
 
@@ -174,3 +203,96 @@ class QbraidrcHandler(QbraidHandler):
         )
         self.set_header("ETag", etag)
         self.finish({"path": path, "exists": True})
+
+
+class CredentialsHandler(QbraidHandler):
+    """The credentials the Jupyter server holds (qbraidrc ``[default]``, then the environment).
+
+    ``GET``: their names, where each comes from, the email and the URL; never a value.
+    ``PUT {"values": {"api-key": ...}}``: sign in: the credentials are checked with the API
+    first, then written to qbraidrc (the file's other credentials are cleared, every other
+    line kept). ``DELETE``: sign out: the file's credentials are cleared; what the environment
+    holds stays, and the answer says so."""
+
+    async def _run(self, what: str, fn, *args):
+        app = self.extensionapp
+        return await app.file_runner.run(app.proxy_config.qbraidrc_timeout, what, fn, *args)
+
+    def _answer(self, held, **extra) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.finish({**held.public(), "path": display_path(self.extensionapp.qbraidrc.path), **extra})
+
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        self._answer(await self.extensionapp.held_credentials())
+
+    @tornado.web.authenticated
+    async def put(self) -> None:
+        app = self.extensionapp
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except ValueError:
+            body = None
+        values = check_values(body.get("values") if isinstance(body, dict) else None)
+        updates: dict[str, str | None] = {key: None for key in CREDENTIAL_KEYS}
+        updates.update({key: value for key, value in values.items() if key != "url"})
+        if "url" in values:
+            updates["url"] = values["url"].rstrip("/")
+        path = display_path(app.qbraidrc.path)
+        text, _etag = await self._run(f"Reading {path}", app.qbraidrc.read)
+        # Checked as the SDK will use them once written: the URL and the environment included.
+        after = resolve(edit_default(text, updates), os.environ)
+        email = await self._check(after, values.get("email"))
+        updates["email"] = email
+        await self._run(f"Writing {path}", app.qbraidrc.edit, lambda current: edit_default(current, updates))
+        self._answer(await app.held_credentials(), identity={"email": email})
+
+    async def _check(self, held, configured: str | None) -> str:
+        """The account's email, from the API's check of ``held``; refusals say what to do."""
+        verify = DIALECTS[held.version]["verify"]
+        status, _headers, content = await self.extensionapp.upstream.forward(
+            "GET", held.url + verify, {**fixed_headers(held.version), **held.headers()}, b""
+        )
+        where = f"The qBraid API at {held.url}"
+        if status in (401, 403):
+            raise QbraidHTTPError(
+                "credentials_refused",
+                f"{where} refused these credentials ({status}): check the key on your qBraid account page. "
+                "Nothing was written.",
+            )
+        email = _identity_email(held.version, content) if status == 200 else None
+        if not email:
+            raise QbraidHTTPError(
+                "credentials_unchecked",
+                f"{where} answered {status} to {verify} without an account; nothing was written. Try again later.",
+            )
+        if configured and configured.lower() != email.lower():
+            raise QbraidHTTPError(
+                "credential_mismatch",
+                f"These credentials belong to {email}, not to {configured}; nothing was written.",
+            )
+        return email
+
+    @tornado.web.authenticated
+    async def delete(self) -> None:
+        app = self.extensionapp
+        path = display_path(app.qbraidrc.path)
+        cleared = {key: None for key in CREDENTIAL_KEYS}
+        await self._run(
+            f"Writing {path}",
+            app.qbraidrc.edit,
+            lambda current: current if current is None else edit_default(current, cleared),
+        )
+        self._answer(await app.held_credentials())
+
+
+def _identity_email(version: str, content: bytes) -> str | None:
+    """The email of the check's answer (v1 ``{success, data: {email}}``, legacy ``{email}``)."""
+    try:
+        answer = json.loads(content)
+    except ValueError:
+        return None
+    if version == "v1":
+        answer = answer.get("data") if isinstance(answer, dict) and answer.get("success") is True else None
+    email = answer.get("email") if isinstance(answer, dict) else None
+    return email if isinstance(email, str) and email else None

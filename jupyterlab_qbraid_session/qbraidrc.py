@@ -18,7 +18,7 @@ import stat
 import tempfile
 import threading
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from .errors import QbraidHTTPError
 
@@ -222,6 +222,23 @@ class QbraidrcFile:
                 raise QbraidrcError("qbraidrc_conflict", "qbraidrc does not exist; nothing was written.")
             try:
                 _atomic_write(real, data)
+            except OSError as err:
+                raise os_failure(err, "write", self.path) from None
+            return etag_of(data)
+
+    def edit(self, change: Callable[[Optional[str]], str]) -> Optional[str]:
+        """Write ``change(text)`` (``None`` when there is no file) over the text read, with no
+        other writer of this server in between; answer the ETag (``None``: still no file).
+        Nothing is written when the text does not change."""
+        with self._lock:
+            text, etag = self.read()
+            new = change(text)
+            if new == text or (text is None and not new):
+                return etag
+            data = encode(new)
+            validate(data)
+            try:
+                _atomic_write(Path(os.path.realpath(self.path)), data)
             except OSError as err:
                 raise os_failure(err, "write", self.path) from None
             return etag_of(data)

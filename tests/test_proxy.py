@@ -23,7 +23,7 @@ async def proxy(jp_fetch, url: str, method: str = "GET", headers: dict | None = 
 async def test_info_names_the_features_the_qbraidrc_path_and_the_allowed_origins(jp_fetch, local_api):
     response = await jp_fetch("qbraid-session", "info")
     info = json.loads(response.body)
-    assert info["features"] == {"proxy": True, "qbraidrc": True}
+    assert info["features"] == {"proxy": True, "qbraidrc": True, "credentials": True}
     assert info["qbraidrc_path"] == "~/.qbraid/qbraidrc"
     assert info["allowed_origins"][:2] == ["https://api-v2.qbraid.com", "https://api.qbraid.com"]
     assert local_api.origin in info["allowed_origins"]
@@ -31,7 +31,7 @@ async def test_info_names_the_features_the_qbraidrc_path_and_the_allowed_origins
     assert "http://evil.example.com" not in info["allowed_origins"]
 
 
-@pytest.mark.parametrize("route", ["info", "qbraidrc", "proxy"])
+@pytest.mark.parametrize("route", ["info", "qbraidrc", "proxy", "credentials"])
 async def test_every_route_needs_the_jupyter_login(jp_fetch, route):
     with pytest.raises(HTTPClientError) as err:
         await jp_fetch("qbraid-session", route, headers={"Authorization": ""})
