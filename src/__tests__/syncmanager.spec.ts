@@ -184,3 +184,42 @@ describe('QbraidrcSyncManager', () => {
     expect(contents.read(PATH)).toBe('[default]\norganization = acme\n');
   });
 });
+
+describe('QbraidrcSyncManager while the Jupyter server holds the keys', () => {
+  it('syncs nothing, takes the config store away, and signs out on the server', async () => {
+    const contents = new FakeContents();
+    contents.folders.add('.qbraid');
+    contents.edit(PATH, '[default]\napi-key = file-key\n');
+    const settings = new FakeRegistrySettings(DEFAULTS);
+    settings.user = { keyStorage: 'server', email: 'me@example.com' };
+    const session = new QbraidSession({ env: {} });
+    const stores: unknown[] = [];
+    const setConfigStore = session.setConfigStore.bind(session);
+    session.setConfigStore = store => {
+      stores.push(store);
+      setConfigStore(store);
+    };
+    let serverSignOuts = 0;
+    const manager = new QbraidrcSyncManager({
+      session,
+      serverKeys: { signOut: async () => serverSignOuts++ },
+      contents: contents.manager,
+      serverRoot: '/home/me',
+      allowHidden: true,
+      debounceMs: 5,
+      pollMs: 0
+    });
+    await manager.start(settings.asSettings);
+    expect(manager.status.state).toBe('disabled');
+    expect(manager.status.message).toContain('Jupyter server holds');
+    expect(stores).toEqual([null]);
+    expect(session.apiKey).toBeNull();
+    // The file's key was not read into the settings, nor anything written.
+    expect(settings.user).not.toHaveProperty('apiKey');
+    expect(contents.puts).toBe(0);
+    await manager.signOut();
+    expect(serverSignOuts).toBe(1);
+    expect(settings.user).toMatchObject({ email: '', apiKey: '' });
+    expect(contents.read(PATH)).toBe('[default]\napi-key = file-key\n');
+  });
+});

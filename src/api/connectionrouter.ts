@@ -89,8 +89,24 @@ export class ConnectionRouter implements IQbraidTransport {
     return this._started;
   }
 
-  /** How requests to `url` go now. */
-  route(url: string): IQbraidConnection {
+  /**
+   * How requests to `url` go now; with `serverCredentials` (the Jupyter
+   * server holds the key) only the server's route is a route.
+   */
+  route(url: string, serverCredentials = false): IQbraidConnection {
+    const route = this._route(url);
+    if (serverCredentials && route.via === 'direct') {
+      return {
+        via: 'unknown',
+        reason:
+          'The Jupyter server holds the qBraid credentials (the key storage setting is "server"), so requests ' +
+          `must go through it, but: ${route.reason ?? 'it cannot take them.'}`
+      };
+    }
+    return route;
+  }
+
+  private _route(url: string): IQbraidConnection {
     if (this._mode === 'direct') {
       return { via: 'direct', reason: 'The connection setting is "direct".' };
     }
@@ -122,12 +138,18 @@ export class ConnectionRouter implements IQbraidTransport {
     if (this._mode !== 'direct') {
       await this.start();
     }
-    const route = this.route(request.url);
+    const route = this.route(request.url, request.serverCredentials);
     if (route.via === 'server') {
       return this._proxy.send(request);
     }
     if (route.via === 'direct') {
       return this._direct.send(request);
+    }
+    if (request.serverCredentials) {
+      throw new ConfigError(
+        `${route.reason} Set the key storage to "settings" to keep the key in this browser's settings instead.`,
+        { code: 'no_server_route' }
+      );
     }
     throw new ConfigError(
       `The connection setting is "server", but no request can go through the Jupyter server: ${route.reason ?? ''} ` +

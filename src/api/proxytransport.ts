@@ -43,7 +43,10 @@ export class ProxyTransport implements IQbraidTransport {
           body: request.body ?? undefined,
           signal: request.signal
         },
-        { url: request.url }
+        // The server adds the credentials it holds (for its own URL's origin only).
+        request.serverCredentials
+          ? { url: request.url, credentials: 'server' }
+          : { url: request.url }
       );
     } catch (error) {
       if (error instanceof ServerHalfError) {

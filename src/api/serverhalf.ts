@@ -58,7 +58,9 @@ export type ServerErrorCode =
  */
 export interface IServerInfo {
   version: string;
-  features: { proxy: boolean; qbraidrc: boolean };
+  features: { proxy: boolean; qbraidrc: boolean; credentials?: boolean };
+  /** The names of the credentials the server holds (never a value). */
+  credentials?: string[];
   /** The qbraidrc the Python SDK reads on the server, `~`-shortened. */
   qbraidrc_path: string;
   /** The API origins the proxy may reach. */

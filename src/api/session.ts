@@ -69,6 +69,19 @@ export interface IQbraidSessionOptions
 export { MAX_CREDENTIAL_LENGTH } from './validation';
 
 /**
+ * What the Jupyter server holds when it keeps the credentials (the
+ * `keyStorage` setting is `server`): names, never values.
+ */
+export interface IServerHeldCredentials {
+  /** The qbraidrc keys of the credentials the server holds, e.g. `api-key`. */
+  readonly held: ReadonlyArray<QbraidConfigKey>;
+  /** The account's email the server knows, if any. */
+  readonly email: string | null;
+  /** The API URL the server adds them for (`null`: not known yet). */
+  readonly url: string | null;
+}
+
+/**
  * A session to the qBraid API: the browser/Node counterpart of the Python
  * `qbraid.api.QbraidSession` (legacy dialect) and of qbraid-core's
  * `QbraidSessionV1` (v1 dialect, the default).
@@ -145,11 +158,19 @@ export class QbraidSession implements IQbraidSession {
     return this._state.values.idToken;
   }
 
-  /** Whether a key or a token is set. */
+  /** Whether a key or a token is set (or held for the base URL by the Jupyter server). */
   get hasCredentials(): boolean {
     return fieldsOf(this.apiVersion).some(
-      field => field.authenticates && !!this._state.values[field.property]
+      field =>
+        field.authenticates &&
+        (!!this._state.values[field.property] ||
+          this._state.serverHeld.has(field.property))
     );
+  }
+
+  /** Whether the Jupyter server holds the credentials (none is in this browser). */
+  get credentialsOnServer(): boolean {
+    return this._server !== null;
   }
 
   /** The base URL, without a trailing slash. */
@@ -347,6 +368,14 @@ export class QbraidSession implements IQbraidSession {
 
   /** The config store's value of `name` (the SDK's `get_config_variable`). */
   getConfigVariable(name: QbraidConfigKey): string | null {
+    if (this._server) {
+      // The server's qbraidrc: what is not secret, and never a secret.
+      return name === 'email'
+        ? this._server.email
+        : name === 'url'
+          ? this._server.url
+          : null;
+    }
     return this._config?.get(name) || null;
   }
 
@@ -356,6 +385,13 @@ export class QbraidSession implements IQbraidSession {
    * use, and the base URL as qbraid-core does.
    */
   async saveConfig(values: IQbraidCredentials = {}): Promise<void> {
+    if (this._server) {
+      throw new ConfigError(
+        'The Jupyter server holds the qBraid credentials (the key storage setting is "server"): ' +
+          'sign in from the qBraid panel, which sends the key to the server once.',
+        { code: 'credentials_on_server' }
+      );
+    }
     if (!this._config) {
       throw new ConfigError('This session has no config store to save to.', {
         code: 'no_config_store'
@@ -391,7 +427,7 @@ export class QbraidSession implements IQbraidSession {
   /** How requests to the base URL go. */
   get connection(): IQbraidConnection {
     return (
-      this._transport.route?.(this._state.baseUrl) ?? {
+      this._transport.route?.(this._state.baseUrl, this._server !== null) ?? {
         via: 'direct',
         reason: null
       }
@@ -426,6 +462,18 @@ export class QbraidSession implements IQbraidSession {
     this._config?.changed?.disconnect(this._onConfigChanged, this);
     this._config = store;
     this._config?.changed?.connect(this._onConfigChanged, this);
+    this._refresh();
+  }
+
+  /**
+   * Let the Jupyter server hold the credentials (`held`: what it says it
+   * holds), or, with `null`, hold them here again. While the server holds
+   * them, no secret is read from the values given, the config store or the
+   * environment; requests go through the server's proxy, which adds them.
+   */
+  useServerCredentials(held: IServerHeldCredentials | null): void {
+    this._checkOpen();
+    this._server = held ? { ...held, held: [...held.held] } : null;
     this._refresh();
   }
 
@@ -480,7 +528,8 @@ export class QbraidSession implements IQbraidSession {
     try {
       const response = await this._transport.send({
         ...request,
-        signal: controller.signal
+        signal: controller.signal,
+        serverCredentials: this._server !== null
       });
       const text =
         request.method === 'HEAD'
@@ -647,6 +696,10 @@ export class QbraidSession implements IQbraidSession {
    * default; the dialect is the one asked for, else the base URL's.
    */
   private _resolve(): Private.IState {
+    const server = this._server;
+    if (server) {
+      return this._resolveOnServer(server);
+    }
     const config = (key: QbraidConfigKey) => this._config?.get(key) || null;
     const env = (names: ReadonlyArray<string> = []) =>
       names.map(name => this._env[name]).find(value => !!value) || null;
@@ -690,6 +743,51 @@ export class QbraidSession implements IQbraidSession {
         ...dialect.fixedHeaders,
         ...credentialHeaders(dialect.version, values)
       },
+      serverHeld: new Set(),
+      ...this._makePolicy(dialect)
+    };
+  }
+
+  /**
+   * The values in force while the server holds the credentials: no secret;
+   * the email and URL given, else the server's; the server's credentials
+   * count only for the origin it adds them to.
+   */
+  private _resolveOnServer(server: IServerHeldCredentials): Private.IState {
+    const requested = this._explicit.apiVersion ?? 'auto';
+    const baseUrl = normalizeBaseUrl(
+      this._explicit.baseUrl ||
+        server.url ||
+        DIALECTS[requested === 'auto' ? 'v1' : requested].defaultBaseUrl
+    );
+    const dialect =
+      DIALECTS[requested === 'auto' ? detectApiVersion(baseUrl) : requested];
+    const values = {} as Record<CredentialProperty, string | null>;
+    const serverHeld = new Set<CredentialProperty>();
+    const sameOrigin =
+      server.url !== null &&
+      Private.origin(server.url) === Private.origin(baseUrl);
+    for (const field of CREDENTIAL_FIELDS) {
+      const read = field.dialects.includes(dialect.version);
+      values[field.property] =
+        read && !field.secret
+          ? this._explicit[field.property] ||
+            server.email ||
+            this._identityEmail
+          : null;
+      if (read && sameOrigin && server.held.includes(field.configKey)) {
+        serverHeld.add(field.property);
+      }
+    }
+    return {
+      dialect,
+      values,
+      baseUrl,
+      headers: {
+        ...dialect.fixedHeaders,
+        ...credentialHeaders(dialect.version, values)
+      },
+      serverHeld,
       ...this._makePolicy(dialect)
     };
   }
@@ -756,6 +854,7 @@ export class QbraidSession implements IQbraidSession {
   private _explicit: Private.IExplicit;
   private _state: Private.IState;
   private _identityEmail: string | null = null;
+  private _server: IServerHeldCredentials | null = null;
   private _configError: ConfigError | null = null;
   private _closed = false;
   private _isReady = false;
@@ -833,8 +932,19 @@ namespace Private {
     values: Record<CredentialProperty, string | null>;
     baseUrl: string;
     headers: Record<string, string>;
+    /** The credentials the Jupyter server holds and adds for this base URL. */
+    serverHeld: ReadonlySet<CredentialProperty>;
     retry: Required<IQbraidRetryOptions>;
     policy: RetryPolicy;
+  }
+
+  /** The origin of `url`, or `null` when it is not a URL. */
+  export function origin(url: string): string | null {
+    try {
+      return new URL(url).origin;
+    } catch {
+      return null;
+    }
   }
 
   /** Whether a key or token differs (the email learnt from a check belonged to the old ones). */
@@ -842,7 +952,9 @@ namespace Private {
     return CREDENTIAL_FIELDS.some(
       field =>
         field.authenticates &&
-        previous.values[field.property] !== next.values[field.property]
+        (previous.values[field.property] !== next.values[field.property] ||
+          previous.serverHeld.has(field.property) !==
+            next.serverHeld.has(field.property))
     );
   }
 
@@ -853,7 +965,9 @@ namespace Private {
   ): IQbraidSession.IChangedArgs['changed'][number][] {
     const names: IQbraidSession.IChangedArgs['changed'][number][] =
       CREDENTIAL_FIELDS.map(field => field.property).filter(
-        name => previous.values[name] !== next.values[name]
+        name =>
+          previous.values[name] !== next.values[name] ||
+          previous.serverHeld.has(name) !== next.serverHeld.has(name)
       );
     if (previous.baseUrl !== next.baseUrl) {
       names.push('baseUrl');

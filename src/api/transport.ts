@@ -12,6 +12,11 @@ export interface ITransportRequest {
   headers: Record<string, string>;
   body?: string | null;
   signal?: AbortSignal;
+  /**
+   * The credentials are held by the Jupyter server, which adds them: the
+   * request must go through its proxy.
+   */
+  serverCredentials?: boolean;
 }
 
 /**
@@ -22,7 +27,7 @@ export interface ITransportRequest {
 export interface IQbraidTransport {
   send(request: ITransportRequest): Promise<Response>;
   /** How requests to `url` go, when the transport chooses (a router). */
-  route?(url: string): IQbraidConnection;
+  route?(url: string, serverCredentials?: boolean): IQbraidConnection;
   /** Emitted when `route` may answer otherwise. */
   readonly changed?: ISignal<unknown, void>;
 }

@@ -6,7 +6,6 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import type { QbraidSession } from '../api/session';
 import {
   describeSettingsErrors,
   RegistrySettings,
@@ -17,7 +16,7 @@ import { addCommands, CommandIDs } from '../ui/commands';
 import { QbraidSidebar } from '../ui/sidebar';
 import { SignInModel } from '../ui/signinmodel';
 import { DOMAIN, PLUGIN_ID } from './ids';
-import { QbraidSessionOwner } from './owner';
+import { IQbraidSessionOwner, QbraidSessionOwner } from './owner';
 import { timedActivate } from './timing';
 
 /**
@@ -35,7 +34,7 @@ export const loginPlugin: JupyterFrontEndPlugin<void> = {
     'login',
     (
       app: JupyterFrontEnd,
-      session: QbraidSession,
+      owner: IQbraidSessionOwner,
       sync: IQbraidCredentialsSync,
       registry: ISettingRegistry,
       palette: ICommandPalette | null,
@@ -43,8 +42,11 @@ export const loginPlugin: JupyterFrontEndPlugin<void> = {
       translator: ITranslator | null
     ) => {
       const trans = (translator ?? nullTranslator).load(DOMAIN);
+      const { session } = owner;
       const status = new SignInModel({
         session,
+        // With keyStorage "server", a sign-in sends the key to the server.
+        server: owner,
         // The check of a sign-in goes the way the session's requests go.
         transport: session.transport,
         // What the settings will apply, checked before anything is sent.

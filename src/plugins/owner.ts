@@ -1,11 +1,25 @@
 import { Token } from '@lumino/coreutils';
 import type { QbraidSession } from '../api/session';
+import type { ServerKeyStore } from '../api/serverkeys';
 
 /**
- * The shared session with its owner's powers (update, config store, close),
- * for this package's own plugins only: other extensions get `IQbraidSession`.
+ * The shared session with its owner's powers (update, config store, close)
+ * and the credentials the Jupyter server holds, for this package's own
+ * plugins only: other extensions get `IQbraidSession`, a view without them.
  */
-export const QbraidSessionOwner = new Token<QbraidSession>(
+export interface IQbraidSessionOwner {
+  /** The session itself. */
+  readonly session: QbraidSession;
+  /** The credentials the Jupyter server holds (sign-in and sign-out there). */
+  readonly serverKeys: ServerKeyStore;
+  /** Whether the credentials are held by the Jupyter server (`keyStorage` is `server`). */
+  readonly keysOnServer: boolean;
+}
+
+/**
+ * The DI token of the session's owner.
+ */
+export const QbraidSessionOwner = new Token<IQbraidSessionOwner>(
   'jupyterlab-qbraid-session:session-owner',
   "The qBraid session with its owner's powers; for jupyterlab-qbraid-session's own plugins."
 );

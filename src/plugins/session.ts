@@ -7,7 +7,9 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { PromiseDelegate } from '@lumino/coreutils';
 import { ConnectionMode, ConnectionRouter } from '../api/connectionrouter';
-import { QbraidSession } from '../api/session';
+import { ServerKeyStore } from '../api/serverkeys';
+import { IServerHeldCredentials, QbraidSession } from '../api/session';
+import { QbraidSessionView } from '../api/sessionview';
 import {
   applySettings,
   IQbraidSettings,
@@ -15,16 +17,17 @@ import {
 } from '../settings';
 import { IQbraidSession } from '../tokens';
 import { DOMAIN, PLUGIN_ID } from './ids';
-import { QbraidSessionOwner } from './owner';
+import { IQbraidSessionOwner, QbraidSessionOwner } from './owner';
 import { timedActivate } from './timing';
 
 /**
  * Owns the shared qBraid session: configures it from the user settings and
  * on every settings change, and routes its requests through the Jupyter
- * server's proxy when it can. Activation makes no network call: requests
- * wait for the settings through `session.ready`.
+ * server's proxy when it can. With `keyStorage: server` the Jupyter server
+ * holds the credentials and the session holds none. Activation makes no
+ * network call: requests wait for the settings through `session.ready`.
  */
-export const sessionOwnerPlugin: JupyterFrontEndPlugin<QbraidSession> = {
+export const sessionOwnerPlugin: JupyterFrontEndPlugin<IQbraidSessionOwner> = {
   id: PLUGIN_ID,
   description: 'Owns the qBraid API session and applies the settings to it.',
   autoStart: true,
@@ -36,7 +39,7 @@ export const sessionOwnerPlugin: JupyterFrontEndPlugin<QbraidSession> = {
       app: JupyterFrontEnd,
       registry: ISettingRegistry | null,
       translator: ITranslator | null
-    ): QbraidSession => {
+    ): IQbraidSessionOwner => {
       const trans = (translator ?? nullTranslator).load(DOMAIN);
       const settingsApplied = new PromiseDelegate<void>();
       // Through the Jupyter server's proxy when it is there; the server is
@@ -49,9 +52,29 @@ export const sessionOwnerPlugin: JupyterFrontEndPlugin<QbraidSession> = {
         transport: router
       });
       void app.restored.then(() => router.start());
+      const serverKeys = new ServerKeyStore(app.serviceManager.serverSettings);
+      let keysOnServer = false;
+      let heldRead: Promise<unknown> = Promise.resolve();
+      const followServer = () =>
+        session.useServerCredentials(
+          keysOnServer ? (serverKeys.state ?? Private.NOTHING_HELD) : null
+        );
+      serverKeys.changed.connect(followServer);
       const apply = (settings: ISettingRegistry.ISettings) => {
         router.mode =
           (settings.composite['connection'] as ConnectionMode) ?? 'auto';
+        const onServer = settings.composite['keyStorage'] === 'server';
+        if (onServer !== keysOnServer) {
+          keysOnServer = onServer;
+          followServer();
+          if (onServer) {
+            // A failure is kept in serverKeys.error, which the panel shows.
+            heldRead = serverKeys.refresh().catch(() => undefined);
+            serverKeys.watch(Private.HELD_INTERVAL);
+          } else {
+            serverKeys.unwatch();
+          }
+        }
         const refused = applySettings(
           session,
           sessionUpdateFromSettings(settings.composite as IQbraidSettings)
@@ -75,15 +98,24 @@ export const sessionOwnerPlugin: JupyterFrontEndPlugin<QbraidSession> = {
         .catch(reason =>
           console.error('qBraid settings could not be loaded.', reason)
         )
+        // With the server holding the key, its URL is known before the first request.
+        .then(() => heldRead)
         .then(() => settingsApplied.resolve());
-      return session;
+      return {
+        session,
+        serverKeys,
+        get keysOnServer() {
+          return keysOnServer;
+        }
+      };
     }
   )
 };
 
 /**
- * Provides the shared session to every plugin as `IQbraidSession`: requests,
- * read-only state, `changed` and `ready`.
+ * Provides the shared session to every plugin as `IQbraidSession`: a view
+ * with requests, read-only state, `changed` and `ready`, and none of the
+ * owner's powers (no `update`, `close` or config store), at runtime too.
  */
 export const sessionPlugin: JupyterFrontEndPlugin<IQbraidSession> = {
   id: 'jupyterlab-qbraid-session:session',
@@ -91,6 +123,20 @@ export const sessionPlugin: JupyterFrontEndPlugin<IQbraidSession> = {
   autoStart: true,
   requires: [QbraidSessionOwner],
   provides: IQbraidSession,
-  activate: (app: JupyterFrontEnd, session: QbraidSession): IQbraidSession =>
-    session
+  activate: (
+    app: JupyterFrontEnd,
+    owner: IQbraidSessionOwner
+  ): IQbraidSession => new QbraidSessionView(owner.session)
 };
+
+namespace Private {
+  /** What the session assumes the server holds before the server said. */
+  export const NOTHING_HELD: IServerHeldCredentials = {
+    held: [],
+    email: null,
+    url: null
+  };
+
+  /** How often the server is asked again what it holds (a kernel may change qbraidrc). */
+  export const HELD_INTERVAL = 30 * 1000;
+}

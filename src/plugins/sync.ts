@@ -6,12 +6,11 @@ import { PageConfig } from '@jupyterlab/coreutils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { fetchServerInfo } from '../api/serverhalf';
-import type { QbraidSession } from '../api/session';
 import { QbraidrcSyncManager } from '../qbraidrc/syncmanager';
 import { IQbraidCredentialsSync } from '../tokens';
 import { askWhichWins, notifySyncErrors } from '../ui/syncnotifications';
 import { DOMAIN, PLUGIN_ID } from './ids';
-import { QbraidSessionOwner } from './owner';
+import { IQbraidSessionOwner, QbraidSessionOwner } from './owner';
 import { timedActivate } from './timing';
 
 /**
@@ -30,7 +29,7 @@ export const syncPlugin: JupyterFrontEndPlugin<IQbraidCredentialsSync> = {
     'sync',
     (
       app: JupyterFrontEnd,
-      session: QbraidSession,
+      owner: IQbraidSessionOwner,
       registry: ISettingRegistry,
       translator: ITranslator | null
     ): IQbraidCredentialsSync => {
@@ -39,7 +38,8 @@ export const syncPlugin: JupyterFrontEndPlugin<IQbraidCredentialsSync> = {
       const allowHidden = String(PageConfig.getOption('allow_hidden_files'));
       const serverSettings = app.serviceManager.serverSettings;
       const manager = new QbraidrcSyncManager({
-        session,
+        session: owner.session,
+        serverKeys: owner.serverKeys,
         contents: app.serviceManager.contents,
         serverSettings,
         serverInfo: () => fetchServerInfo(serverSettings),

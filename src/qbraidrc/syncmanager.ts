@@ -22,6 +22,8 @@ type Engine = typeof import('./engine');
 export interface IQbraidrcSyncManagerOptions {
   /** The session whose config fallback is the qbraidrc store (its owner's power). */
   session: { setConfigStore(store: IQbraidConfigStore | null): void };
+  /** The credentials the Jupyter server holds (`keyStorage: server`): sign-out clears them there. */
+  serverKeys?: { signOut(): Promise<unknown> };
   /** The Jupyter contents service (when the server half is not there). */
   contents: Contents.IManager;
   /** The Jupyter server's settings, for the server half's qbraidrc endpoint. */
@@ -41,8 +43,10 @@ export interface IQbraidrcSyncManagerOptions {
 
 /**
  * Runs the qbraidrc sync as the settings say (`syncQbraidrc`,
- * `qbraidrcPath`), restarting it when they change, and makes the qbraidrc
- * store the session's config fallback.
+ * `qbraidrcPath`, `keyStorage`), restarting it when they change, and makes
+ * the qbraidrc store the session's config fallback. While the Jupyter server
+ * holds the credentials (`keyStorage: server`) there is no sync: the file's
+ * secrets never come to the browser, and none goes into the settings.
  */
 export class QbraidrcSyncManager implements IQbraidCredentialsSync {
   /**
@@ -98,7 +102,13 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
 
   /** Clear the credentials from the settings and from qbraidrc. */
   async signOut(): Promise<void> {
-    if (this._sync) {
+    await this._configuring;
+    if (this._onServer) {
+      await this._options.serverKeys?.signOut();
+      if (this._settings) {
+        await new RegistrySettings(this._settings).save(SIGNED_OUT);
+      }
+    } else if (this._sync) {
       await this._sync.signOut();
     } else if (this._settings) {
       await new RegistrySettings(this._settings).save(SIGNED_OUT);
@@ -114,7 +124,8 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
     const composite = this._settings!.composite;
     const enabled = composite['syncQbraidrc'] !== false;
     const override = String(composite['qbraidrcPath'] ?? '');
-    const key = `${enabled}\u0000${override}`;
+    const onServer = composite['keyStorage'] === 'server';
+    const key = `${enabled}\u0000${override}\u0000${onServer}`;
     if (key === this._configuredAs) {
       return;
     }
@@ -122,6 +133,17 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
     this._sync?.dispose();
     this._sync = null;
     const { session } = this._options;
+    this._onServer = onServer;
+    if (onServer) {
+      session.setConfigStore(null);
+      this._setStatus({
+        state: 'disabled',
+        message:
+          'The Jupyter server holds the credentials (key storage "server"): nothing is copied between qbraidrc and the settings.',
+        path: ''
+      });
+      return;
+    }
     if (!enabled) {
       session.setConfigStore(null);
       this._setStatus({
@@ -195,6 +217,7 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
   private _settings: ISettingRegistry.ISettings | null = null;
   private _sync: CredentialsSync | null = null;
   private _configuredAs: string | null = null;
+  private _onServer = false;
   private _configuring: Promise<void> = Promise.resolve();
 }
 

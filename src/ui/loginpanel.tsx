@@ -229,8 +229,19 @@ function ApiInUse({ status, trans }: IViewProps): JSX.Element {
         )}
       </p>
       <ConnectionInUse status={status} trans={trans} />
+      <KeyLocation status={status} trans={trans} />
     </>
   );
+}
+
+/** Where the key is kept, while the Jupyter server holds it. */
+function KeyLocation({ status }: IViewProps): JSX.Element | null {
+  const location = status.keyLocation;
+  return location ? (
+    <p className="jp-qbraid-LoginPanel-api jp-qbraid-LoginPanel-keyLocation">
+      {location}
+    </p>
+  ) : null;
 }
 
 /** How requests go, and why when it is not the obvious way. */
@@ -303,6 +314,7 @@ function SignedIn({ status, trans }: IViewProps): JSX.Element {
         <dt>{trans.__('Last check')}</dt>
         <dd>{checked}</dd>
       </dl>
+      <KeyLocation status={status} trans={trans} />
       <ErrorMessage status={status} trans={trans} />
       <div className="jp-qbraid-LoginPanel-buttons">
         {status.busy ? (

@@ -6,6 +6,7 @@ import { QbraidSession } from '../api/session';
 import { normalizeBaseUrl } from '../api/url';
 import { settingsProblems } from '../api/validation';
 import type { IQbraidTransport } from '../api/transport';
+import type { ServerKeyStore } from '../api/serverkeys';
 import type {
   ApiVersionOption,
   IQbraidIdentity,
@@ -51,6 +52,15 @@ export interface ISignInModelOptions {
   validate?: (values: Partial<ISignInValues>) => Promise<string | null>;
   /** The clock of `lastCheck`. */
   now?: () => Date;
+  /**
+   * The credentials the Jupyter server holds: while `keysOnServer`, a
+   * sign-in sends the key to the server (which checks and keeps it) and
+   * nothing secret is saved in the settings.
+   */
+  server?: {
+    readonly keysOnServer: boolean;
+    readonly serverKeys: ServerKeyStore;
+  };
 }
 
 /**
@@ -70,6 +80,8 @@ export class SignInModel {
     this._transport = options.transport;
     this._validate = options.validate ?? null;
     this._now = options.now ?? (() => new Date());
+    this._server = options.server ?? null;
+    this._server?.serverKeys.changed.connect(() => this._changed.emit(), this);
     this.session.changed.connect(this._onSessionChanged, this);
     this._state = this.hasCredentials ? 'unverified' : 'signed-out';
   }
@@ -131,6 +143,31 @@ export class SignInModel {
     }
   }
 
+  /**
+   * Where the credentials are kept, for people, while the Jupyter server
+   * holds them (`null` while the settings do): the file or the environment
+   * variables, and why the server cannot say when it cannot.
+   */
+  get keyLocation(): string | null {
+    if (!this._server?.keysOnServer) {
+      return null;
+    }
+    const { state, error } = this._server.serverKeys;
+    if (error) {
+      return `The key is to be held by the Jupyter server, which cannot hold it now: ${error.message}`;
+    }
+    if (!state) {
+      return 'The key is held by the Jupyter server.';
+    }
+    const sources = [...new Set(state.held.map(key => state.sources[key]))];
+    const places = sources.map(source =>
+      source === 'qbraidrc' ? state.path : `its environment (${source})`
+    );
+    return places.length
+      ? `Your key is held by the Jupyter server in ${places.join(' and ')}; this page never sees it.`
+      : `Your key will be held by the Jupyter server in ${state.path}; this page never sees it.`;
+  }
+
   /** Whether the session has credentials (an API key or a token). */
   get hasCredentials(): boolean {
     return this.session.hasCredentials;
@@ -168,6 +205,9 @@ export class SignInModel {
       if (problem) {
         throw new ConfigError(problem, { code: 'invalid_setting' });
       }
+      if (this._server?.keysOnServer) {
+        return this._signInOnServer(entered, signal);
+      }
       const probe = this._probe(entered);
       try {
         const identity = await probe.verify({ signal });
@@ -189,6 +229,29 @@ export class SignInModel {
         probe.close();
       }
     });
+  }
+
+  /**
+   * Send the key to the Jupyter server once: it checks it with the API and
+   * writes it to qbraidrc; the settings get only what is not secret.
+   */
+  private async _signInOnServer(
+    entered: ISignInValues,
+    signal: AbortSignal
+  ): Promise<IQbraidIdentity> {
+    const values: Record<string, string> = { 'api-key': entered.apiKey };
+    if (entered.email) {
+      values.email = entered.email;
+    }
+    if (entered.baseUrl) {
+      values.url = entered.baseUrl;
+    }
+    const answer = await this._server!.serverKeys.signIn(values, signal);
+    if (entered.apiVersion) {
+      await this._save({ apiVersion: entered.apiVersion });
+    }
+    this._verified = Private.credentialsInForce(this.session);
+    return { ...answer.identity };
   }
 
   /**
@@ -382,6 +445,7 @@ export class SignInModel {
     this._changed.emit();
   }
 
+  private readonly _server: ISignInModelOptions['server'] | null;
   private readonly _save: (values: Partial<ISignInValues>) => Promise<void>;
   private readonly _signOut: () => Promise<void>;
   private readonly _probe: (values: ISignInValues) => QbraidSession;
@@ -423,10 +487,12 @@ namespace Private {
   export function credentialsInForce(session: {
     readonly baseUrl: string;
     readonly headers: Readonly<Record<string, string>>;
+    readonly hasCredentials: boolean;
   }): string {
     const sent = Object.entries(session.headers)
       .filter(([name]) => AUTH_HEADERS.has(name))
       .sort(([a], [b]) => a.localeCompare(b));
-    return JSON.stringify([session.baseUrl, sent]);
+    // Held by the Jupyter server, the credentials send no header from here.
+    return JSON.stringify([session.baseUrl, sent, session.hasCredentials]);
   }
 }
