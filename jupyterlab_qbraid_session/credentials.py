@@ -14,6 +14,7 @@ import base64
 import binascii
 import configparser
 import re
+from urllib.parse import quote, quote_plus
 from dataclasses import dataclass, field
 from typing import Mapping, NamedTuple, Optional
 from urllib.parse import urlsplit
@@ -231,6 +232,29 @@ def resolve(text: Optional[str], environ: Mapping[str, str]) -> HeldCredentials:
     if version != "v1":
         values, sources = values_for(version)
     return HeldCredentials(version, url, url_source, values, sources)
+
+
+#: What a secret the API echoes is replaced with, in an answer passed down to the browser.
+REDACTED = b"[redacted by the Jupyter server]"
+
+
+def redact(content: bytes, secrets: list[str]) -> bytes:
+    """``content`` with every secret the server added removed: as sent, percent- or
+    form-encoded, JSON-escaped, and in base64 (the forms an API echoing it would use)."""
+    for secret in secrets:
+        raw = secret.encode()
+        forms = {
+            raw,
+            quote(secret, safe="").encode(),
+            quote(secret, safe="").lower().encode(),
+            quote_plus(secret).encode(),
+            secret.replace("/", "\\/").encode(),
+            base64.b64encode(raw).rstrip(b"="),
+            base64.urlsafe_b64encode(raw).rstrip(b"="),
+        }
+        for form in sorted(forms, key=len, reverse=True):
+            content = content.replace(form, REDACTED)
+    return content
 
 
 def fixed_headers(version: str) -> dict[str, str]:

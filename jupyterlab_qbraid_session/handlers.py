@@ -24,6 +24,7 @@ from .credentials import (
     check_values,
     edit_default,
     fixed_headers,
+    redact,
     resolve,
 )
 from .errors import PROXY_ERROR_HEADER, QbraidHTTPError, describe
@@ -127,8 +128,9 @@ class ProxyHandler(QbraidHandler):
             self._too_large(upstream.config.max_request_bytes)
         url = self.get_query_argument("url", "")
         headers = dict(self.request.headers)
+        added: list[str] = []
         if self.get_query_argument("credentials", "") == "server":
-            await self._add_held_credentials(url, headers)
+            added = await self._add_held_credentials(url, headers)
         self._task = asyncio.ensure_future(
             upstream.forward(self.request.method, url, headers, b"".join(self._chunks))
         )
@@ -138,6 +140,9 @@ class ProxyHandler(QbraidHandler):
             if self.request.connection.stream.closed():
                 return  # the browser went away; the upstream request is closed
             raise
+        if added:
+            # The browser never holds these; an API that echoes one must not hand it over.
+            content = redact(content, added)
         self.set_status(status)
         content_type = headers.pop("content-type", "application/octet-stream")
         for name, value in headers.items():
@@ -150,15 +155,20 @@ class ProxyHandler(QbraidHandler):
             return self.finish(set_content_type=content_type)
         self.finish(content, set_content_type=content_type)
 
-    async def _add_held_credentials(self, url: str, headers: dict[str, str]) -> None:
-        """The server's credentials for ``url``'s origin, unless the request brings its own."""
+    async def _add_held_credentials(self, url: str, headers: dict[str, str]) -> list[str]:
+        """Add the server's credentials for ``url``'s origin, unless the request brings its own;
+        answer the secret values added."""
         present = {name.lower() for name in headers}
         if present & AUTHENTICATING_HEADERS:
-            return
+            return []
         held = await self.extensionapp.held_credentials()
+        added = []
         for name, value in held.headers_for(url).items():
             if name.lower() not in present:
                 headers[name] = value
+                if name.lower() in AUTHENTICATING_HEADERS:
+                    added.append(value)
+        return added
 
     get = post = put = patch = delete = head = options = _forward
 

@@ -17,6 +17,7 @@ JSON line with the ports it listens on, then serves until killed.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import random
 import socket
@@ -25,7 +26,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 #: Request headers a browser may send cross-origin (answered in preflight).
 ALLOWED_HEADERS = (
@@ -287,6 +288,11 @@ class Handler(BaseHTTPRequestHandler):
         email, kind = self._v1_who()
         if path == "/redirect":
             return self._redirect(parse_qs(urlsplit(self.path).query), f"{V1_PREFIX}/users/verify")
+        if path == "/leaky-error":
+            # An API that echoes the key it got, as sent, percent-encoded, JSON-escaped and in base64.
+            key = self.headers.get("x-api-key") or self.headers.get("x-access-token") or ""
+            forms = [key, quote(key, safe=""), base64.b64encode(key.encode()).decode()]
+            return self._v1_error(400, "bad credential: " + " | ".join(forms), "LEAK")
         if path == "/echo":
             try:
                 parsed = json.loads(body) if body else None

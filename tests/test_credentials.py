@@ -236,3 +236,17 @@ async def test_a_kernel_reads_what_sign_in_wrote(jp_fetch, qbraidrc, local_api):
         timeout=60,
     )
     assert done.stdout.strip() == "demo@example.com", done.stderr
+
+
+async def test_a_held_key_the_api_echoes_does_not_come_down(jp_fetch, qbraidrc, local_api):
+    key = "held/key+with=signs"
+    qbraidrc.write_text(f"[default]\napi-key = {key}\nurl = {local_api.origin}/api/v1\n")
+    answer = await proxied(jp_fetch, f"{local_api.origin}/api/v1/leaky-error")
+    assert answer.code == 400
+    [recorded] = local_api.requests()
+    assert recorded["headers"]["x-api-key"] == key  # the API did get the key, and echoed it
+    text = answer.body.decode()
+    # Three forms, in the message and again in error.message.
+    assert text.count("[redacted by the Jupyter server]") == 6, text
+    for form in (key, "held%2Fkey%2Bwith%3Dsigns", "aGVsZC9rZXkrd2l0aD1zaWducw"):
+        assert form not in text
