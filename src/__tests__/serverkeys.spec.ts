@@ -4,7 +4,11 @@
  * key, against a fake `qbraid-session/credentials` route.
  */
 import { ServerConnection } from '@jupyterlab/services';
-import { ServerKeyStore, IHeldCredentials } from '../api/serverkeys';
+import {
+  IHeldCredentials,
+  moveSecretsToServer,
+  ServerKeyStore
+} from '../api/serverkeys';
 import { QbraidSession } from '../api/session';
 import { ISignInValues, SignInModel } from '../ui/signinmodel';
 
@@ -173,5 +177,54 @@ describe('SignInModel while the Jupyter server holds the key', () => {
       signOut: async () => undefined
     });
     expect(status.keyLocation).toBeNull();
+  });
+});
+
+describe('moveSecretsToServer', () => {
+  it('hands the secrets of the settings to the server, then clears them there', async () => {
+    const server = new FakeServer();
+    const store = new ServerKeyStore(server.settings);
+    const cleared: string[][] = [];
+    const moved = await moveSecretsToServer(
+      {
+        email: 'me@example.com',
+        apiKey: 'k-1',
+        accessToken: '',
+        baseUrl: 'https://api-v2.qbraid.com/api/v1'
+      },
+      store,
+      async names => {
+        cleared.push(names);
+      }
+    );
+    expect(moved).toEqual(['apiKey']);
+    expect(cleared).toEqual([['apiKey']]);
+    expect(JSON.parse(server.sent[0].body).values).toEqual({
+      email: 'me@example.com',
+      'api-key': 'k-1',
+      url: 'https://api-v2.qbraid.com/api/v1'
+    });
+  });
+
+  it('keeps them in the settings when the server refuses them, and sends nothing without one', async () => {
+    const server = new FakeServer();
+    const store = new ServerKeyStore(server.settings);
+    const cleared: string[][] = [];
+    const clear = async (names: string[]) => {
+      cleared.push(names);
+    };
+    expect(
+      await moveSecretsToServer({ email: 'a@b.io' }, store, clear)
+    ).toEqual([]);
+    expect(server.sent).toEqual([]);
+    server.refuse = {
+      status: 422,
+      reason: 'credentials_refused',
+      message: 'refused'
+    };
+    await expect(
+      moveSecretsToServer({ apiKey: 'bad' }, store, clear)
+    ).rejects.toMatchObject({ code: 'credentials_refused' });
+    expect(cleared).toEqual([]);
   });
 });

@@ -1,7 +1,12 @@
 import type { ServerConnection } from '@jupyterlab/services';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
-import type { ApiVersion, QbraidConfigKey } from '../fields';
+import {
+  ApiVersion,
+  CREDENTIAL_FIELDS,
+  CredentialSetting,
+  QbraidConfigKey
+} from '../fields';
 import { requestAPI, ServerHalfError } from './serverhalf';
 
 /**
@@ -155,4 +160,38 @@ export class ServerKeyStore {
   private _error: ServerHalfError | null = null;
   private _poll: Poll | null = null;
   private readonly _changed = new Signal<this, void>(this);
+}
+
+/**
+ * Hand the secrets the settings still hold to the Jupyter server, which
+ * checks them with the API as a sign-in does and keeps them in qbraidrc;
+ * once it has, `clear` removes them from the settings. Resolves with what
+ * was moved (setting names; none when the settings hold no secret).
+ * Rejects, leaving the settings as they are, when the server refuses them.
+ */
+export async function moveSecretsToServer(
+  settings: Partial<Record<CredentialSetting | 'baseUrl', string>>,
+  store: ServerKeyStore,
+  clear: (names: CredentialSetting[]) => Promise<void>
+): Promise<CredentialSetting[]> {
+  const secrets = CREDENTIAL_FIELDS.filter(
+    field => field.secret && settings[field.setting]?.trim()
+  );
+  if (!secrets.length) {
+    return [];
+  }
+  const values: Partial<Record<QbraidConfigKey, string>> = {};
+  for (const field of CREDENTIAL_FIELDS) {
+    const value = settings[field.setting]?.trim();
+    if (value) {
+      values[field.configKey] = value;
+    }
+  }
+  if (settings.baseUrl?.trim()) {
+    values.url = settings.baseUrl.trim();
+  }
+  await store.signIn(values);
+  const names = secrets.map(field => field.setting);
+  await clear(names);
+  return names;
 }

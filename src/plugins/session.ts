@@ -7,12 +7,13 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { PromiseDelegate } from '@lumino/coreutils';
 import { ConnectionMode, ConnectionRouter } from '../api/connectionrouter';
-import { ServerKeyStore } from '../api/serverkeys';
+import { moveSecretsToServer, ServerKeyStore } from '../api/serverkeys';
 import { IServerHeldCredentials, QbraidSession } from '../api/session';
 import { QbraidSessionView } from '../api/sessionview';
 import {
   applySettings,
   IQbraidSettings,
+  RegistrySettings,
   sessionUpdateFromSettings
 } from '../settings';
 import { IQbraidSession } from '../tokens';
@@ -71,6 +72,35 @@ export const sessionOwnerPlugin: JupyterFrontEndPlugin<IQbraidSessionOwner> = {
             // A failure is kept in serverKeys.error, which the panel shows.
             heldRead = serverKeys.refresh().catch(() => undefined);
             serverKeys.watch(Private.HELD_INTERVAL);
+            // Secrets left in the settings go to the server, then out of the settings.
+            void heldRead.then(() =>
+              moveSecretsToServer(
+                settings.composite as IQbraidSettings,
+                serverKeys,
+                names =>
+                  new RegistrySettings(settings).save(
+                    Object.fromEntries(names.map(name => [name, '']))
+                  )
+              ).then(
+                moved => {
+                  if (moved.length) {
+                    Notification.info(
+                      trans.__(
+                        'Your qBraid credentials moved from the settings to the Jupyter server (~/.qbraid/qbraidrc); this page no longer holds them.'
+                      ),
+                      { autoClose: 8000 }
+                    );
+                  }
+                },
+                error =>
+                  Notification.warning(
+                    trans.__(
+                      'Your qBraid settings still hold a key, which is not used while the Jupyter server holds the credentials; the server did not take it: %1 Sign in from the qBraid panel.',
+                      (error as Error).message
+                    )
+                  )
+              )
+            );
           } else {
             serverKeys.unwatch();
           }

@@ -53,7 +53,11 @@ function proxied(options: IQbraidSessionOptions = {}) {
 
 describe('the server half', () => {
   it('says what it offers: proxy, qbraidrc at ~/.qbraid/qbraidrc, allowed origins', () => {
-    expect(info.features).toEqual({ proxy: true, qbraidrc: true });
+    expect(info.features).toEqual({
+      proxy: true,
+      qbraidrc: true,
+      credentials: true
+    });
     expect(info.qbraidrc_path).toBe('~/.qbraid/qbraidrc');
     expect(info.allowed_origins).toEqual(
       expect.arrayContaining(['https://api-v2.qbraid.com', api.origin])
