@@ -250,3 +250,14 @@ async def test_a_held_key_the_api_echoes_does_not_come_down(jp_fetch, qbraidrc, 
     assert text.count("[redacted by the Jupyter server]") == 6, text
     for form in (key, "held%2Fkey%2Bwith%3Dsigns", "aGVsZC9rZXkrd2l0aD1zaWducw"):
         assert form not in text
+
+
+async def test_a_key_only_in_the_environment_is_added_too(jp_fetch, qbraidrc, local_api, monkeypatch):
+    # As an administrator provisions it: the key in the server's environment, the URL as well.
+    monkeypatch.setenv("QBRAID_API_KEY", KEY)
+    monkeypatch.setenv("QBRAID_API_URL", f"{local_api.origin}/api/v1")
+    answer = await proxied(jp_fetch, f"{local_api.origin}/api/v1/users/verify")
+    assert answer.code == 200
+    [recorded] = local_api.requests()
+    assert recorded["headers"]["x-api-key"] == KEY
+    assert not qbraidrc.exists()

@@ -87,10 +87,10 @@ async function checkShared(
     error: null
   });
 
-  // The provided service is the very session the command used.
+  // The provided service is a view of the very session the command used.
   const identity = await page.evaluate(async () => {
     const session: any = await window.galata.getPlugin(
-      'jupyterlab-qbraid-session:plugin' as any
+      'jupyterlab-qbraid-session:session' as any
     );
     return {
       email: session.userEmail,

@@ -17,6 +17,21 @@ interface IWhoAmI {
 }
 
 /**
+ * What `qbraid-consumer:inspect` resolves with: what a plugin can see of
+ * the shared session.
+ */
+interface IWhatISee {
+  /** Owner powers this plugin could call (none: the session is a view). */
+  ownerPowers: string[];
+  /** The secrets the getters give (all null while the Jupyter server holds them). */
+  secrets: Array<string | null>;
+  /** The headers the session sends from the browser. */
+  headers: Record<string, string>;
+  hasCredentials: boolean;
+  via: string;
+}
+
+/**
  * A second extension that requires IQbraidSession: it gets the one session
  * jupyterlab-qbraid-session provides (a singleton through sharedPackages),
  * sees sign-ins without a reload, and calls the API with it.
@@ -36,6 +51,26 @@ const plugin: JupyterFrontEndPlugin<void> = {
         changes: [...changes],
         // The check of whichever API the session speaks (v1 or legacy).
         identity: session.hasCredentials ? await session.verify() : null
+      })
+    });
+    app.commands.addCommand('qbraid-consumer:inspect', {
+      label: 'qBraid example: what can this plugin see of the session?',
+      execute: (): IWhatISee => ({
+        ownerPowers: [
+          'update',
+          'close',
+          'setConfigStore',
+          'useTransport'
+        ].filter(name => name in session),
+        secrets: [
+          session.apiKey,
+          session.accessToken,
+          session.refreshToken,
+          session.idToken
+        ],
+        headers: { ...session.headers },
+        hasCredentials: session.hasCredentials,
+        via: session.connection.via
       })
     });
   }
