@@ -168,6 +168,17 @@ describe('SignInModel while the Jupyter server holds the key', () => {
     expect(status.keyLocation).toContain('its environment (QBRAID_API_KEY)');
   });
 
+  it('says what to do when the server has no credentials route', async () => {
+    const { server, serverKeys, status } = make();
+    server.refuse = { status: 404, reason: 'not_found', message: 'Not Found' };
+    await serverKeys.refresh().catch(() => undefined);
+    expect(status.keyLocation).toBe(
+      'The key storage setting is "server", but the Jupyter server cannot hold the key: this Jupyter ' +
+        'server has no qBraid server extension (jupyterlab_qbraid_session), or an older one. ' +
+        'Set the key storage to "settings", or ask your administrator.'
+    );
+  });
+
   it('says nothing of the server while the settings hold the key', () => {
     const { serverKeys, session } = make();
     const status = new SignInModel({

@@ -154,7 +154,14 @@ export class SignInModel {
     }
     const { state, error } = this._server.serverKeys;
     if (error) {
-      return `The key is to be held by the Jupyter server, which cannot hold it now: ${error.message}`;
+      const why =
+        error.code === 'not_found' || error.code === 'server_error'
+          ? 'this Jupyter server has no qBraid server extension (jupyterlab_qbraid_session), or an older one'
+          : error.message;
+      return (
+        `The key storage setting is "server", but the Jupyter server cannot hold the key: ${why}. ` +
+        'Set the key storage to "settings", or ask your administrator.'
+      );
     }
     if (!state) {
       return 'The key is held by the Jupyter server.';
