@@ -10,6 +10,7 @@ export * from './tokens';
 export {
   AuthError,
   ConfigError,
+  InsufficientCreditsError,
   QbraidApiError,
   QbraidNetworkError
 } from './api/errors';

@@ -14,6 +14,8 @@ export interface IQbraidErrorOptions {
   cause?: unknown;
   /** Values to redact from the message (every credential of the session). */
   secrets?: Iterable<string | null | undefined>;
+  /** What else the API's error object carried (`needed`, `balance`, ...). */
+  details?: Record<string, unknown> | null;
 }
 
 /**
@@ -30,6 +32,7 @@ export class QbraidApiError extends Error {
     this.status = options.status ?? 0;
     this.code = options.code ?? null;
     this.attempts = options.attempts ?? 1;
+    this.details = options.details ?? null;
     if (options.cause !== undefined) {
       // Kept off the enumerable properties so a JSON dump of the error stays clean.
       Object.defineProperty(this, 'cause', {
@@ -45,6 +48,12 @@ export class QbraidApiError extends Error {
   readonly code: string | null;
   /** Attempts made, retries included. */
   readonly attempts: number;
+  /**
+   * What else the API's error object held besides `message` and `code` (the
+   * v1 envelope `{success, message, error: {code, message, ...details}}`),
+   * with every credential redacted; `null` when it held nothing more.
+   */
+  readonly details: Readonly<Record<string, unknown>> | null;
 }
 
 /**
@@ -86,4 +95,36 @@ export class QbraidNetworkError extends QbraidApiError {
 export namespace QbraidNetworkError {
   /** How the request failed. */
   export type Kind = 'connect' | 'read' | 'timeout';
+}
+
+/**
+ * The API refused because the account has too few credits (v1 error code
+ * `INSUFFICIENT_CREDITS`, sent with 400 or 402): what was needed and what
+ * there is, when the API said.
+ */
+export class InsufficientCreditsError extends QbraidApiError {
+  /**
+   * Create the error from the API's `details`.
+   */
+  constructor(message: string, options: IQbraidErrorOptions = {}) {
+    super(message, options);
+    const number = (name: string) => {
+      const value = Number(options.details?.[name]);
+      return options.details?.[name] !== undefined &&
+        options.details?.[name] !== null &&
+        Number.isFinite(value)
+        ? value
+        : null;
+    };
+    this.needed = number('needed');
+    this.minRequired = number('minRequired');
+    this.balance = number('balance');
+  }
+
+  /** Credits the request needed. */
+  readonly needed: number | null;
+  /** The least balance the API requires to start. */
+  readonly minRequired: number | null;
+  /** The balance the account has. */
+  readonly balance: number | null;
 }

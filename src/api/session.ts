@@ -2,6 +2,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import {
   AuthError,
   ConfigError,
+  InsufficientCreditsError,
   QbraidApiError,
   QbraidNetworkError
 } from './errors';
@@ -1032,7 +1033,11 @@ namespace Private {
     return flat.length > EXCERPT ? flat.slice(0, EXCERPT) + '…' : flat;
   }
 
-  /** The error for an error status, with the API's `error.message`/`error.code` when given. */
+  /**
+   * The error for an error status, from the API's envelope when it has one
+   * (v1 `{success, message, error: {code, message, ...details}}`, legacy
+   * `{error: {message, code}}`), else the body's text.
+   */
   export function responseError(
     request: { method: string; url: string },
     response: Response,
@@ -1042,6 +1047,7 @@ namespace Private {
   ): QbraidApiError {
     let message: string | null = null;
     let code: string | null = null;
+    let details: Record<string, unknown> | null = null;
     try {
       const data = JSON.parse(text);
       const error = data?.error;
@@ -1051,6 +1057,15 @@ namespace Private {
           error.code !== undefined && error.code !== null
             ? String(error.code)
             : null;
+        const rest = Object.entries(error).filter(
+          ([key]) => !['message', 'code', 'success'].includes(key)
+        );
+        details = rest.length
+          ? (redactDeep(Object.fromEntries(rest), secrets) as Record<
+              string,
+              unknown
+            >)
+          : null;
       } else if (typeof error === 'string') {
         message = error;
       }
@@ -1066,11 +1081,48 @@ namespace Private {
     const path = new URL(request.url).pathname;
     const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
     const full = `${request.method} ${path} failed with ${response.status}${tries}: ${detail}${code ? ` (${code})` : ''}`;
-    const options = { status: response.status, code, attempts, secrets };
+    const options = {
+      status: response.status,
+      code,
+      attempts,
+      secrets,
+      details
+    };
+    if (code === 'INSUFFICIENT_CREDITS') {
+      const error = new InsufficientCreditsError(full, options);
+      const shown = (value: number | null) =>
+        value === null ? 'unknown' : String(value);
+      return new InsufficientCreditsError(
+        `Not enough qBraid credits: this needs ${shown(error.needed ?? error.minRequired)}` +
+          `${error.minRequired !== null && error.needed !== null ? ` (at least ${error.minRequired} to start)` : ''}, ` +
+          `and the balance is ${shown(error.balance)}. Add credits on your qBraid account page ` +
+          `(https://account.qbraid.com), or ask your organization's admin. ${full}`,
+        options
+      );
+    }
     if (response.status === 401 || response.status === 403) {
       return new AuthError(`Invalid qBraid API credentials. ${full}`, options);
     }
     return new QbraidApiError(full, options);
+  }
+
+  /** `value` with every string in it redacted. */
+  function redactDeep(value: unknown, secrets: string[]): unknown {
+    if (typeof value === 'string') {
+      return redact(value, secrets);
+    }
+    if (Array.isArray(value)) {
+      return value.map(item => redactDeep(item, secrets));
+    }
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value).map(([key, item]) => [
+          redact(key, secrets),
+          redactDeep(item, secrets)
+        ])
+      );
+    }
+    return value;
   }
 
   /** Wait `ms`, rejecting early when `signal` aborts. */
