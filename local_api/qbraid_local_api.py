@@ -66,6 +66,12 @@ class State:
         self.id_tokens = dict(DEFAULT_ID_TOKENS)
         self.refresh_tokens = dict(DEFAULT_REFRESH_TOKENS)
         self.access_tokens = dict(DEFAULT_ACCESS_TOKENS)
+        # Access tokens expire (24 h by default, as qBraid's); /access-tokens/refresh extends one.
+        self.token_lifetime = 24 * 3600.0
+        self.token_expiry: dict[str, float] = {}
+        self.refreshes: list[dict] = []
+        # The credit balance of every account (one organization each); None: no billing route.
+        self.credits: dict | None = {"qbraidCredits": 120.5, "awsCredits": 0.0, "autoRecharge": "off"}
         self.other_port = 0
         # Jupyter secrets that reached us: kept for the server's whole life.
         self.violations: list[dict] = []
@@ -259,10 +265,16 @@ class Handler(BaseHTTPRequestHandler):
         return None
 
     def _v1_who(self) -> tuple[str | None, str]:
-        """The v1 user and how they authenticated: an access token wins over a key, as in qbraid-core."""
+        """The v1 user and how they authenticated: an access token wins over a key, as in qbraid-core.
+        An access token past its expiry authenticates no one."""
         token = self.headers.get("x-access-token")
         if token:
-            return self.state.access_tokens.get(token), "access-token"
+            state = self.state
+            with state.lock:
+                expiry = state.token_expiry.setdefault(token, time.time() + state.token_lifetime)
+            if time.time() >= expiry:
+                return None, "access-token"
+            return state.access_tokens.get(token), "access-token"
         key = self.headers.get("x-api-key")
         if key:
             return self.state.accounts.get(key), "api-key"
@@ -301,14 +313,54 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, {"success": True, "data": {"method": self.command, "body": parsed}})
         if email is None:
             return self._v1_error(401, "Missing or invalid credentials", "UNAUTHORIZED")
+        name = email.split("@")[0]
         if path == "/users/verify" and self.command == "GET":
-            user = {"email": email, "userName": email.split("@")[0], "_id": email.split("@")[0]}
+            user = {
+                "email": email,
+                "userName": name,
+                "_id": name,
+                "userId": f"user-{name}",
+                "organizationId": f"org-{name}",
+            }
             return self._send(200, {"success": True, "data": user})
+        if path == "/billing/credits/balance" and self.command == "GET":
+            org = parse_qs(urlsplit(self.path).query).get("organizationId", [""])[0]
+            if self.state.credits is None:
+                return self._v1_error(404, f"no route {V1_PREFIX}{path}", "NOT_FOUND")
+            if org != f"org-{name}":
+                return self._v1_error(403, "Not a member of this organization", "FORBIDDEN")
+            data = {**self.state.credits, "organizationId": org, "userId": f"user-{name}"}
+            return self._send(200, {"success": True, "data": data})
+        if path == "/compute/instances" and self.command == "POST":
+            # A route that costs credits: refused with INSUFFICIENT_CREDITS below 10.
+            balance = (self.state.credits or {}).get("qbraidCredits", 0)
+            if balance < 10:
+                return self._send(
+                    400,
+                    {
+                        "success": False,
+                        "message": "Insufficient credits",
+                        "error": {
+                            "code": "INSUFFICIENT_CREDITS",
+                            "message": "Insufficient credits",
+                            "needed": 25,
+                            "minRequired": 10,
+                            "balance": balance,
+                        },
+                    },
+                )
+            return self._send(201, {"success": True, "data": {"id": "instance-1"}})
         if path == "/access-tokens/refresh" and self.command == "POST":
             if kind != "access-token":
                 return self._v1_error(400, "Only access tokens can be refreshed", "NOT_AN_ACCESS_TOKEN")
-            data = {"expiresAt": "2099-01-01T00:00:00.000Z", "profileSlug": "default"}
-            return self._send(200, {"success": True, "data": data})
+            token = self.headers.get("x-access-token")
+            state = self.state
+            with state.lock:
+                expiry = time.time() + state.token_lifetime
+                state.token_expiry[token] = expiry
+                state.refreshes.append({"at": time.time(), "expires": expiry})
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(expiry)) + f".{int(expiry % 1 * 1000):03d}Z"
+            return self._send(200, {"success": True, "data": {"expiresAt": stamp, "profileSlug": "default"}})
         if path == "/users/context" and self.command == "GET":
             return self._send(200, {"success": True, "data": {"user": {"email": email}, "organizations": []}})
         self._v1_error(404, f"no route {V1_PREFIX}{path}", "NOT_FOUND")
@@ -387,6 +439,11 @@ class Handler(BaseHTTPRequestHandler):
                 state.records.clear()
                 state.faults.clear()
                 state.chaos = None
+                state.access_tokens = dict(DEFAULT_ACCESS_TOKENS)
+                state.token_lifetime = 24 * 3600.0
+                state.token_expiry.clear()
+                state.refreshes.clear()
+                state.credits = {"qbraidCredits": 120.5, "awsCredits": 0.0, "autoRecharge": "off"}
             return self._send(200, {"ok": True})
         if path == "/_control/faults":
             with state.lock:
@@ -399,6 +456,22 @@ class Handler(BaseHTTPRequestHandler):
             with state.lock:
                 state.chaos = data or None
                 state.random = random.Random(data.get("seed", 0) if data else 0)
+            return self._send(200, {"ok": True})
+        if path == "/_control/tokens":
+            # {"lifetime": s} for new expiries; {"expire_in": {token: s}}; {"add": {token: email}};
+            # {"revoke": [token]}: rotation and expiry in seconds, for the tests.
+            with state.lock:
+                if "lifetime" in data:
+                    state.token_lifetime = float(data["lifetime"])
+                for token, seconds in data.get("expire_in", {}).items():
+                    state.token_expiry[token] = time.time() + float(seconds)
+                state.access_tokens.update(data.get("add", {}))
+                for token in data.get("revoke", []):
+                    state.access_tokens.pop(token, None)
+                return self._send(200, {"ok": True, "refreshes": list(state.refreshes)})
+        if path == "/_control/credits":
+            with state.lock:
+                state.credits = data.get("credits", state.credits) if not data.get("disabled") else None
             return self._send(200, {"ok": True})
         if path == "/_control/record":
             state.record_requests = bool(data.get("enabled", True))
