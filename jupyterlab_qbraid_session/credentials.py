@@ -13,7 +13,10 @@ from __future__ import annotations
 import base64
 import binascii
 import configparser
+import hashlib
+import hmac
 import re
+import secrets
 from urllib.parse import quote, quote_plus
 from dataclasses import dataclass, field
 from typing import Mapping, NamedTuple, Optional
@@ -89,6 +92,10 @@ CREDENTIAL_KEYS = tuple(f.config_key for f in FIELDS)
 AUTHENTICATING_HEADERS = frozenset(
     name.lower() for f in FIELDS if f.authenticates for name in f.headers.values()
 )
+
+#: The key of the revisions this server gives out: a revision tells that held values changed,
+#: and nothing about them (a keyed hash, with a key that never leaves this process).
+_REVISION_KEY = secrets.token_bytes(32)
 
 #: Per dialect: the default URL, the URL environment variables, the credential check.
 DIALECTS = {
@@ -194,7 +201,14 @@ class HeldCredentials:
             "url": self.url,
             "url_source": self.url_source,
             "api_version": self.version,
+            "revision": self.revision,
         }
+
+    @property
+    def revision(self) -> str:
+        """Changes when any value held changes (a rotated token); reveals none of them."""
+        text = "\n".join(f"{key}={self.values[key]}" for key in sorted(self.values)) + f"\n{self.url}"
+        return hmac.new(_REVISION_KEY, text.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def resolve(text: Optional[str], environ: Mapping[str, str]) -> HeldCredentials:

@@ -261,3 +261,11 @@ async def test_a_key_only_in_the_environment_is_added_too(jp_fetch, qbraidrc, lo
     [recorded] = local_api.requests()
     assert recorded["headers"]["x-api-key"] == KEY
     assert not qbraidrc.exists()
+
+
+def test_the_revision_changes_with_a_rotated_token_and_reveals_nothing():
+    first = resolve("[default]\naccess-token = token-a\n", {}).public()["revision"]
+    same = resolve("[default]\naccess-token = token-a\n# a comment\n", {}).public()["revision"]
+    rotated = resolve("[default]\naccess-token = token-b\n", {}).public()["revision"]
+    assert first == same != rotated
+    assert "token" not in first and len(first) == 16

@@ -19,7 +19,8 @@ const HELD: IHeldCredentials = {
   url: 'https://api-v2.qbraid.com/api/v1',
   url_source: 'default',
   api_version: 'v1',
-  path: '~/.qbraid/qbraidrc'
+  path: '~/.qbraid/qbraidrc',
+  revision: 'r-1'
 };
 
 /** A Jupyter server with the credentials route: records what it was sent. */

@@ -28,6 +28,8 @@ export interface IHeldCredentials {
   api_version: ApiVersion;
   /** The qbraidrc the server reads, `~`-shortened. */
   path: string;
+  /** Changes when the values held change (a keyed hash, never a value). */
+  revision: string;
 }
 
 /**
@@ -147,7 +149,8 @@ export class ServerKeyStore {
       url: data.url,
       url_source: data.url_source,
       api_version: data.api_version,
-      path: data.path
+      path: data.path,
+      revision: data.revision
     };
     if (this._error || JSON.stringify(state) !== JSON.stringify(this._state)) {
       this._state = state;

@@ -80,6 +80,8 @@ export interface IServerHeldCredentials {
   readonly email: string | null;
   /** The API URL the server adds them for (`null`: not known yet). */
   readonly url: string | null;
+  /** Changes when the values held change (a keyed hash; never a value). */
+  readonly revision?: string;
 }
 
 /**
@@ -224,20 +226,30 @@ export class QbraidSession implements IQbraidSession {
     }
     const url = joinUrl(this._state.baseUrl, path, init.params);
     // Header names are lower case in the state; per-call ones are merged in.
-    const headers = init.headers
-      ? Private.mergeHeaders(this._state.headers, init.headers)
-      : { ...this._state.headers };
-    const secrets = init.headers
-      ? [...this._secrets(), ...Private.credentialValues(headers)]
-      : this._secrets();
+    const credentials = () => {
+      const headers = init.headers
+        ? Private.mergeHeaders(this._state.headers, init.headers)
+        : { ...this._state.headers };
+      const secrets = init.headers
+        ? [...this._secrets(), ...Private.credentialValues(headers)]
+        : this._secrets();
+      return { headers, secrets };
+    };
+    let { headers, secrets } = credentials();
     let body = init.body ?? null;
     if (init.json !== undefined) {
       body = JSON.stringify(init.json);
-      headers['content-type'] ??= 'application/json';
     }
+    const withBody = () => {
+      if (body !== null && init.json !== undefined) {
+        headers['content-type'] ??= 'application/json';
+      }
+    };
+    withBody();
     const timeout = init.timeout ?? this._state.retry.timeout;
     const policy = this._state.policy;
     const failures: AttemptFailure[] = [];
+    let reread = false;
     for (let attempt = 1; ; attempt++) {
       const outcome = await this._attempt(
         { method: verb, url, headers, body },
@@ -245,6 +257,23 @@ export class QbraidSession implements IQbraidSession {
       );
       if (outcome.ok) {
         return outcome.value as T;
+      }
+      if (
+        !reread &&
+        outcome.failure.kind === 'status' &&
+        outcome.failure.status === 401 &&
+        this._sentAccessToken(headers)
+      ) {
+        // A rotated token: read the credentials again, once; retried once
+        // only with other credentials, never with the same.
+        reread = true;
+        const before = this._credentialStamp();
+        await this._rereadCredentials();
+        if (this._credentialStamp() !== before && !this._closed) {
+          ({ headers, secrets } = credentials());
+          withBody();
+          continue;
+        }
       }
       const decision = policy.decide(verb, failures, outcome.failure);
       failures.push(outcome.failure);
@@ -476,6 +505,16 @@ export class QbraidSession implements IQbraidSession {
     this._checkOpen();
     this._server = held ? { ...held, held: [...held.held] } : null;
     this._refresh();
+  }
+
+  /**
+   * Add what reads the credentials again (the settings registry, qbraidrc,
+   * the server's held credentials) when the API refuses an access token;
+   * the returned function removes it.
+   */
+  addCredentialsReader(reader: () => Promise<unknown>): () => void {
+    this._readers.add(reader);
+    return () => this._readers.delete(reader);
   }
 
   /** Abort requests in flight; later requests reject with `ConfigError`. */
@@ -828,6 +867,31 @@ export class QbraidSession implements IQbraidSession {
     this._refresh();
   }
 
+  /** Whether the credentials of a request include an access token (sent, or added by the server). */
+  private _sentAccessToken(headers: Record<string, string>): boolean {
+    return this._server
+      ? this._state.serverHeld.has('accessToken')
+      : !!headers['x-access-token'];
+  }
+
+  /** What identifies the credentials in force (compared, never shown). */
+  private _credentialStamp(): string {
+    return this._server
+      ? JSON.stringify([this._server.held, this._server.revision ?? null])
+      : JSON.stringify(this._state.headers);
+  }
+
+  /** Every reader, one after the other; a reader that fails is passed over. */
+  private async _rereadCredentials(): Promise<void> {
+    for (const reader of [...this._readers]) {
+      try {
+        await reader();
+      } catch {
+        // The credentials stay as they were read last.
+      }
+    }
+  }
+
   private _secrets(): string[] {
     return Object.values(this._state.values).filter((s): s is string => !!s);
   }
@@ -856,6 +920,7 @@ export class QbraidSession implements IQbraidSession {
   private _state: Private.IState;
   private _identityEmail: string | null = null;
   private _server: IServerHeldCredentials | null = null;
+  private readonly _readers = new Set<() => Promise<unknown>>();
   private _configError: ConfigError | null = null;
   private _closed = false;
   private _isReady = false;

@@ -10,6 +10,7 @@ import { ConnectionMode, ConnectionRouter } from '../api/connectionrouter';
 import { moveSecretsToServer, ServerKeyStore } from '../api/serverkeys';
 import { IServerHeldCredentials, QbraidSession } from '../api/session';
 import { QbraidSessionView } from '../api/sessionview';
+import { AccessTokenRefresher } from '../api/tokenrefresh';
 import {
   applySettings,
   IQbraidSettings,
@@ -131,6 +132,34 @@ export const sessionOwnerPlugin: JupyterFrontEndPlugin<IQbraidSessionOwner> = {
         // With the server holding the key, its URL is known before the first request.
         .then(() => heldRead)
         .then(() => settingsApplied.resolve());
+      // An access token in this browser is kept alive here (the server refreshes its own).
+      const refresher = new AccessTokenRefresher({
+        token: () => (session.apiVersion === 'v1' ? session.accessToken : null),
+        refresh: async () => {
+          const data = await session.refreshAccessToken();
+          const expiry = Date.parse(String(data['expiresAt']));
+          return Number.isFinite(expiry) ? expiry : null;
+        },
+        lock: Private.webLock,
+        shared: Private.storage(),
+        hidden: () => document.hidden
+      });
+      // A refused access token: read the credentials again (once per request).
+      session.addCredentialsReader(async () => {
+        if (keysOnServer) {
+          await serverKeys.refresh();
+        } else {
+          await registry?.reload(PLUGIN_ID);
+        }
+      });
+      let token = session.accessToken;
+      session.changed.connect(() => {
+        if (session.accessToken !== token) {
+          token = session.accessToken;
+          void refresher.tokenChanged();
+        }
+      });
+      void app.restored.then(() => session.ready).then(() => refresher.start());
       return {
         session,
         serverKeys,
@@ -169,4 +198,25 @@ namespace Private {
 
   /** How often the server is asked again what it holds (a kernel may change qbraidrc). */
   export const HELD_INTERVAL = 30 * 1000;
+
+  /** Runs `fn` alone across the tabs of this origin (Web Locks), where the browser has them. */
+  export function webLock<T>(fn: () => Promise<T>): Promise<T> {
+    const locks =
+      typeof navigator !== 'undefined' ? navigator.locks : undefined;
+    return locks
+      ? (locks.request(
+          'jupyterlab-qbraid-session:token-refresh',
+          fn
+        ) as Promise<T>)
+      : fn();
+  }
+
+  /** The storage the tabs of this origin share, when the browser allows it. */
+  export function storage(): Storage | undefined {
+    try {
+      return window.localStorage;
+    } catch {
+      return undefined;
+    }
+  }
 }

@@ -48,6 +48,8 @@ export const syncPlugin: JupyterFrontEndPlugin<IQbraidCredentialsSync> = {
         resolveConflict: askWhichWins(trans)
       });
       manager.statusChanged.connect(notifySyncErrors(trans));
+      // A refused access token may have been rotated in qbraidrc.
+      owner.session.addCredentialsReader(() => manager.syncNow());
       void Promise.all([app.restored, registry.load(PLUGIN_ID)]).then(
         ([, settings]) => manager.start(settings)
       );
