@@ -11,6 +11,7 @@ from .config import QbraidProxy
 from .credentials import HeldCredentials, resolve
 from .handlers import CredentialsHandler, InfoHandler, ProxyHandler, QbraidrcHandler
 from .qbraidrc import display_path
+from .refresh import TokenRefresher
 from .proxy import Upstream
 from .qbraidrc import QbraidrcFile
 
@@ -34,6 +35,7 @@ class QbraidSessionApp(ExtensionApp):
         self.upstream = Upstream(self.proxy_config, self.log)
         self.qbraidrc = QbraidrcFile()
         self.file_runner = BoundedRunner()
+        self.token_refresher = TokenRefresher(self)
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(
@@ -54,6 +56,7 @@ class QbraidSessionApp(ExtensionApp):
         return resolve(text, os.environ)
 
     async def stop_extension(self) -> None:
+        await self.token_refresher.stop()
         await self.upstream.close()
 
 

@@ -229,8 +229,19 @@ class CredentialsHandler(QbraidHandler):
         return await app.file_runner.run(app.proxy_config.qbraidrc_timeout, what, fn, *args)
 
     def _answer(self, held, **extra) -> None:
+        app = self.extensionapp
+        # A lab that lets the server hold the key: the server keeps its access token alive.
+        app.token_refresher.ensure_started()
+        expires = app.token_refresher.expires_at if "access-token" in held.values else None
         self.set_header("Cache-Control", "no-store")
-        self.finish({**held.public(), "path": display_path(self.extensionapp.qbraidrc.path), **extra})
+        self.finish(
+            {
+                **held.public(),
+                "path": display_path(app.qbraidrc.path),
+                "token_expires_at": expires,
+                **extra,
+            }
+        )
 
     @tornado.web.authenticated
     async def get(self) -> None:

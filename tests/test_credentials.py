@@ -269,3 +269,34 @@ def test_the_revision_changes_with_a_rotated_token_and_reveals_nothing():
     rotated = resolve("[default]\naccess-token = token-b\n", {}).public()["revision"]
     assert first == same != rotated
     assert "token" not in first and len(first) == 16
+
+
+async def test_the_server_keeps_the_access_token_it_holds_alive(jp_fetch, qbraidrc, local_api, extension):
+    import asyncio
+    import httpx
+
+    # Tokens that last 6 s: refreshed at once, then at two thirds (about 4 s), again and again.
+    httpx.post(f"{local_api.origin}/_control/tokens", json={"lifetime": 6})
+    qbraidrc.write_text(f"[default]\naccess-token = demo-access-token\nurl = {local_api.origin}/api/v1\n")
+    code, body = await call(jp_fetch)
+    assert code == 200 and body["held"] == ["access-token"]
+    refreshes = []
+    for _ in range(200):  # a bounded wait for two refreshes, not a timing assert
+        refreshes = httpx.post(f"{local_api.origin}/_control/tokens", json={}).json()["refreshes"]
+        if len(refreshes) >= 2:
+            break
+        await asyncio.sleep(0.1)
+    assert len(refreshes) >= 2
+    # Each refresh happened before the expiry the one before it gave.
+    assert all(later["at"] < earlier["expires"] for earlier, later in zip(refreshes, refreshes[1:]))
+    code, body = await call(jp_fetch)
+    assert body["token_expires_at"] == pytest.approx(refreshes[-1]["expires"], abs=1)
+    assert "demo-access-token" not in json.dumps(body)
+    # An API key needs none.
+    qbraidrc.write_text(f"[default]\napi-key = {KEY}\nurl = {local_api.origin}/api/v1\n")
+    await extension.token_refresher.tick()
+    before = len(httpx.post(f"{local_api.origin}/_control/tokens", json={}).json()["refreshes"])
+    from jupyterlab_qbraid_session.refresh import CHECK
+
+    assert await extension.token_refresher.tick() == CHECK
+    assert len(httpx.post(f"{local_api.origin}/_control/tokens", json={}).json()["refreshes"]) == before

@@ -20,7 +20,8 @@ const HELD: IHeldCredentials = {
   url_source: 'default',
   api_version: 'v1',
   path: '~/.qbraid/qbraidrc',
-  revision: 'r-1'
+  revision: 'r-1',
+  token_expires_at: null
 };
 
 /** A Jupyter server with the credentials route: records what it was sent. */

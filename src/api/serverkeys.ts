@@ -30,6 +30,8 @@ export interface IHeldCredentials {
   path: string;
   /** Changes when the values held change (a keyed hash, never a value). */
   revision: string;
+  /** When the access token the server holds and keeps alive expires (Unix seconds), if known. */
+  token_expires_at?: number | null;
 }
 
 /**
@@ -150,7 +152,8 @@ export class ServerKeyStore {
       url_source: data.url_source,
       api_version: data.api_version,
       path: data.path,
-      revision: data.revision
+      revision: data.revision,
+      token_expires_at: data.token_expires_at ?? null
     };
     if (this._error || JSON.stringify(state) !== JSON.stringify(this._state)) {
       this._state = state;

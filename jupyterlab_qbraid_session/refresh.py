@@ -1,0 +1,124 @@
+"""The server keeps alive the access token it holds (key storage ``server``).
+
+A qBraid access token lasts 24 hours from its last refresh (``POST /access-tokens/refresh``
+answers the new ``expiresAt``; the token itself does not change). The policy is the
+browser's (``src/api/tokenrefresh.ts``): once when a token comes into force, then at two
+thirds of its remaining life (half near the end), never under a second apart; a failure is
+tried again after 30 s, doubling up to 30 min. qbraidrc is read again at least every five
+minutes, so a rotated or removed token is followed. An API key needs no refresh.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from datetime import datetime
+from typing import Optional
+
+from .credentials import fixed_headers
+from .errors import QbraidHTTPError
+
+SHARE = 2 / 3
+NEAR_END = 10.0  # seconds: below twice this, half the time left
+MIN_GAP = 1.0
+FAILURE_DELAY = 30.0
+FAILURE_MAX = 30 * 60.0
+CHECK = 5 * 60.0
+
+
+def refresh_delay(expires_at: float, now: float) -> Optional[float]:
+    """Seconds until the next refresh of a token expiring at ``expires_at``; None once expired."""
+    remaining = expires_at - now
+    if not remaining > 0:
+        return None
+    share = SHARE if remaining > NEAR_END else 0.5
+    return max(MIN_GAP, remaining * share)
+
+
+def parse_expiry(answer: bytes) -> Optional[float]:
+    """``data.expiresAt`` of a refresh's answer as a Unix time, or None."""
+    try:
+        stamp = json.loads(answer)["data"]["expiresAt"]
+        return datetime.fromisoformat(str(stamp).replace("Z", "+00:00")).timestamp()
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+class TokenRefresher:
+    """One task per server, started when a lab first asks what the server holds."""
+
+    def __init__(self, app) -> None:
+        self._app = app
+        self._task: Optional[asyncio.Task] = None
+        self._token: Optional[str] = None
+        self._due = 0.0
+        self._failures = 0
+        #: When the held access token expires, as last learnt (Unix time), or None.
+        self.expires_at: Optional[float] = None
+        #: Refreshes sent, for the logs and the tests.
+        self.refreshes = 0
+
+    def ensure_started(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.ensure_future(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):
+                pass
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                delay = await self.tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a bug must not end the refreshes for good
+                self._app.log.warning("qBraid token refresh failed unexpectedly", exc_info=True)
+                delay = FAILURE_DELAY
+            await asyncio.sleep(delay)
+
+    async def tick(self) -> float:
+        """Refresh when due; answer the seconds until the next look."""
+        try:
+            held = await self._app.held_credentials()
+        except QbraidHTTPError:
+            return CHECK  # an unreadable qbraidrc: its route says why
+        token = held.values.get("access-token") if held.version == "v1" else None
+        now = time.time()
+        if not token:
+            self._token, self.expires_at = None, None
+            return CHECK
+        if token == self._token and now < self._due:
+            return min(self._due - now, CHECK)
+        try:
+            status, _headers, content = await self._app.upstream.forward(
+                "POST",
+                held.url + "/access-tokens/refresh",
+                {**fixed_headers("v1"), "X-Access-Token": token},
+                b"",
+            )
+        except QbraidHTTPError as err:
+            return self._failed(token, f"{err.code}: {err.message}")
+        if status != 200:
+            return self._failed(token, f"the API answered {status}")
+        self.refreshes += 1
+        self._failures = 0
+        self._token = token
+        self.expires_at = parse_expiry(content)
+        delay = refresh_delay(self.expires_at, time.time()) if self.expires_at else None
+        self._due = time.time() + (delay if delay is not None else CHECK)
+        return min(self._due - time.time(), CHECK)
+
+    def _failed(self, token: str, why: str) -> float:
+        self._failures += 1
+        self._token = token
+        delay = min(FAILURE_MAX, FAILURE_DELAY * 2 ** (self._failures - 1))
+        self._due = time.time() + delay
+        self._app.log.warning("The qBraid access token held by this server was not refreshed (%s).", why)
+        return delay
