@@ -263,13 +263,14 @@ class CredentialsHandler(QbraidHandler):
         text, _etag = await self._run(f"Reading {path}", app.qbraidrc.read)
         # Checked as the SDK will use them once written: the URL and the environment included.
         after = resolve(edit_default(text, updates), os.environ)
-        email = await self._check(after, values.get("email"))
-        updates["email"] = email
+        identity = await self._check(after, values.get("email"))
+        updates["email"] = identity["email"]
         await self._run(f"Writing {path}", app.qbraidrc.edit, lambda current: edit_default(current, updates))
-        self._answer(await app.held_credentials(), identity={"email": email})
+        self._answer(await app.held_credentials(), identity=identity)
 
-    async def _check(self, held, configured: str | None) -> str:
-        """The account's email, from the API's check of ``held``; refusals say what to do."""
+    async def _check(self, held, configured: str | None) -> dict[str, str]:
+        """The account (email, name, organization, user id) from the API's check of ``held``;
+        refusals say what to do."""
         verify = DIALECTS[held.version]["verify"]
         status, _headers, content = await self.extensionapp.upstream.forward(
             "GET", held.url + verify, {**fixed_headers(held.version), **held.headers()}, b""
@@ -281,7 +282,8 @@ class CredentialsHandler(QbraidHandler):
                 f"{where} refused these credentials ({status}): check the key on your qBraid account page. "
                 "Nothing was written.",
             )
-        email = _identity_email(held.version, content) if status == 200 else None
+        identity = _identity(held.version, content) if status == 200 else None
+        email = identity["email"] if identity else None
         if not email:
             raise QbraidHTTPError(
                 "credentials_unchecked",
@@ -292,7 +294,7 @@ class CredentialsHandler(QbraidHandler):
                 "credential_mismatch",
                 f"These credentials belong to {email}, not to {configured}; nothing was written.",
             )
-        return email
+        return identity
 
     @tornado.web.authenticated
     async def delete(self) -> None:
@@ -307,13 +309,19 @@ class CredentialsHandler(QbraidHandler):
         self._answer(await app.held_credentials())
 
 
-def _identity_email(version: str, content: bytes) -> str | None:
-    """The email of the check's answer (v1 ``{success, data: {email}}``, legacy ``{email}``)."""
+#: What of the check's answer goes back to the browser: who the account is, nothing else.
+IDENTITY_FIELDS = ("email", "userName", "organizationId", "userId")
+
+
+def _identity(version: str, content: bytes) -> dict[str, str] | None:
+    """The account of the check's answer (v1 ``{success, data: {email, ...}}``, legacy
+    ``{email, ...}``): its identity fields only, or None without an email."""
     try:
         answer = json.loads(content)
     except ValueError:
         return None
     if version == "v1":
         answer = answer.get("data") if isinstance(answer, dict) and answer.get("success") is True else None
-    email = answer.get("email") if isinstance(answer, dict) else None
-    return email if isinstance(email, str) and email else None
+    if not isinstance(answer, dict) or not isinstance(answer.get("email"), str) or not answer["email"]:
+        return None
+    return {key: answer[key] for key in IDENTITY_FIELDS if isinstance(answer.get(key), str)}

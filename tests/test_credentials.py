@@ -152,7 +152,12 @@ async def test_sign_in_checks_the_key_then_writes_it_keeping_the_file(jp_fetch, 
     url = f"{local_api.origin}/api/v1"
     code, body = await call(jp_fetch, "PUT", {"values": {"api-key": KEY, "url": url}})
     assert code == 200, body
-    assert body["identity"] == {"email": "demo@example.com"}
+    assert body["identity"] == {
+        "email": "demo@example.com",
+        "userName": "demo",
+        "organizationId": "org-demo",
+        "userId": "user-demo",
+    }
     assert body["held"] == ["api-key"] and KEY not in json.dumps(body)
     assert qbraidrc.read_text() == (
         f"# my notes\n[default]\ncloud = aws\nemail = demo@example.com\napi-key = {KEY}\nurl = {url}\n"

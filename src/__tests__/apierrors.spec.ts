@@ -9,6 +9,7 @@ import {
 } from '../api/errors';
 import { QbraidSession } from '../api/session';
 import { FakeApi } from './fakeapi';
+import { SignInModel } from '../ui/signinmodel';
 
 function session(api: FakeApi, apiKey = 'k-secret-1') {
   return new QbraidSession({
@@ -105,4 +106,66 @@ describe('errors of the v1 envelope', () => {
     expect(error).toBeInstanceOf(AuthError);
     expect([error.code, error.details]).toEqual(['UNAUTHORIZED', null]);
   });
+});
+
+describe('the account at a glance', () => {
+  function model(credits: () => Response) {
+    const api = new FakeApi();
+    api.fallback = request =>
+      request.url.includes('/billing/credits/balance')
+        ? credits()
+        : FakeApi.json({
+            success: true,
+            data: {
+              email: 'demo@example.com',
+              userName: 'demo',
+              organizationId: 'org-demo',
+              userId: 'user-demo'
+            }
+          });
+    const s = session(api);
+    const status = new SignInModel({
+      session: s,
+      save: async () => undefined,
+      signOut: async () => undefined
+    });
+    return { api, status };
+  }
+
+  it('shows name, organization and balance after a check', async () => {
+    const { api, status } = model(() =>
+      FakeApi.json({
+        success: true,
+        data: { qbraidCredits: 120.5, awsCredits: 0, autoRecharge: 'off' }
+      })
+    );
+    await status.check();
+    expect(status.account).toEqual({
+      name: 'demo',
+      organization: 'org-demo',
+      credits: { qbraidCredits: 120.5, awsCredits: 0, autoRecharge: 'off' }
+    });
+    const balance = api.requests.find(r => r.url.includes('/billing/'));
+    expect(new URL(balance!.url).searchParams.get('organizationId')).toBe(
+      'org-demo'
+    );
+  });
+
+  it.each([
+    ['missing', () => FakeApi.json({ success: false }, 404)],
+    ['refused', () => FakeApi.json({ success: false }, 403)],
+    [
+      'malformed',
+      () => FakeApi.json({ success: true, data: { qbraidCredits: 'lots' } })
+    ]
+  ])(
+    'a %s credits endpoint shows no balance and no error',
+    async (_, answer) => {
+      const { status } = model(answer);
+      await status.check();
+      expect(status.state).toBe('signed-in');
+      expect(status.error).toBeNull();
+      expect(status.account).toMatchObject({ name: 'demo', credits: null });
+    }
+  );
 });

@@ -2,7 +2,7 @@ import { PageConfig } from '@jupyterlab/coreutils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
-import { SignInModel } from './signinmodel';
+import { IAccount, SignInModel } from './signinmodel';
 import { DIALECTS } from '../api/dialects';
 import { describeError } from './errormessages';
 import type { ApiVersionOption } from '../tokens';
@@ -234,6 +234,55 @@ function ApiInUse({ status, trans }: IViewProps): JSX.Element {
   );
 }
 
+/** Name, organization and credits, when the API gave them. */
+function AccountRows({ status, trans }: IViewProps): JSX.Element | null {
+  const account = status.account;
+  if (!account) {
+    return null;
+  }
+  return (
+    <>
+      {account.name && (
+        <>
+          <dt>{trans.__('Name')}</dt>
+          <dd className="jp-qbraid-LoginPanel-name">{account.name}</dd>
+        </>
+      )}
+      {account.organization && (
+        <>
+          <dt>{trans.__('Organization')}</dt>
+          <dd className="jp-qbraid-LoginPanel-organization">
+            {account.organization}
+          </dd>
+        </>
+      )}
+      {account.credits && (
+        <>
+          <dt>{trans.__('Credits')}</dt>
+          <dd className="jp-qbraid-LoginPanel-credits">
+            {creditsText(account.credits, trans)}
+          </dd>
+        </>
+      )}
+    </>
+  );
+}
+
+/** The balance, as people read it. */
+export function creditsText(
+  credits: NonNullable<IAccount['credits']>,
+  trans: TranslationBundle
+): string {
+  const parts = [trans.__('%1 qBraid credits', credits.qbraidCredits)];
+  if (credits.awsCredits) {
+    parts.push(trans.__('%1 AWS credits', credits.awsCredits));
+  }
+  if (credits.autoRecharge) {
+    parts.push(trans.__('auto-recharge %1', credits.autoRecharge));
+  }
+  return parts.join(', ');
+}
+
 /** Where the key is kept, while the Jupyter server holds it. */
 function KeyLocation({ status }: IViewProps): JSX.Element | null {
   const location = status.keyLocation;
@@ -311,6 +360,7 @@ function SignedIn({ status, trans }: IViewProps): JSX.Element {
         <dd className="jp-qbraid-LoginPanel-connection">
           {connectionText(status, trans)}
         </dd>
+        <AccountRows status={status} trans={trans} />
         <dt>{trans.__('Last check')}</dt>
         <dd>{checked}</dd>
       </dl>

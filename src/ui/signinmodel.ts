@@ -33,6 +33,23 @@ export interface ISignInValues {
 }
 
 /**
+ * The account at a glance, from the check (`GET /users/verify`) and the
+ * credits balance (`GET /billing/credits/balance`, today's API).
+ */
+export interface IAccount {
+  /** The user name the API gives, if any. */
+  name: string | null;
+  /** The organization the credentials belong to, if the API names one. */
+  organization: string | null;
+  /** The balance, or `null` when the API did not give one (no error is shown). */
+  credits: {
+    qbraidCredits: number;
+    awsCredits: number | null;
+    autoRecharge: string | null;
+  } | null;
+}
+
+/**
  * Options of the connection status.
  */
 export interface ISignInModelOptions {
@@ -97,6 +114,20 @@ export class SignInModel {
   /** Where the user stands. */
   get state(): SignInState {
     return this._state;
+  }
+
+  /** The account of the last check, or `null` before one succeeded. */
+  get account(): IAccount | null {
+    if (this._state !== 'signed-in' || !this._identity) {
+      return null;
+    }
+    const text = (value: unknown) =>
+      typeof value === 'string' && value ? value : null;
+    return {
+      name: text(this._identity['userName']),
+      organization: text(this._identity['organizationId']),
+      credits: this._credits
+    };
   }
 
   /** The email the API confirmed at the last check, else the configured one. */
@@ -374,6 +405,7 @@ export class SignInModel {
       this._identity = identity;
       this._error = null;
       this._lastCheck = this._now();
+      this._credits = await this._loadCredits(identity, abort.signal);
       this._set('signed-in');
       return identity;
     } catch (error) {
@@ -401,6 +433,47 @@ export class SignInModel {
       this._busy--;
       this._signingIn = false;
       this._changed.emit();
+    }
+  }
+
+  /**
+   * The credit balance of the identity's organization (today's API); `null`
+   * when there is none to ask for, or the API does not answer it: a missing
+   * or refused billing route is no error of the sign-in.
+   */
+  private async _loadCredits(
+    identity: IQbraidIdentity,
+    signal: AbortSignal
+  ): Promise<IAccount['credits']> {
+    const organizationId = identity['organizationId'];
+    if (
+      this.session.apiVersion !== 'v1' ||
+      typeof organizationId !== 'string'
+    ) {
+      return null;
+    }
+    try {
+      const answer = await this.session.get<{ data?: Record<string, unknown> }>(
+        '/billing/credits/balance',
+        { params: { organizationId }, signal, timeout: Private.CREDITS_TIMEOUT }
+      );
+      const data = answer?.data ?? {};
+      const number = (value: unknown) =>
+        typeof value === 'number' && Number.isFinite(value) ? value : null;
+      const qbraidCredits = number(data['qbraidCredits']);
+      if (qbraidCredits === null) {
+        return null;
+      }
+      return {
+        qbraidCredits,
+        awsCredits: number(data['awsCredits']),
+        autoRecharge:
+          data['autoRecharge'] === undefined || data['autoRecharge'] === null
+            ? null
+            : String(data['autoRecharge'])
+      };
+    } catch {
+      return null;
     }
   }
 
@@ -460,6 +533,7 @@ export class SignInModel {
   private readonly _changed = new Signal<this, void>(this);
   private _state: SignInState;
   private _identity: IQbraidIdentity | null = null;
+  private _credits: IAccount['credits'] = null;
   private _lastCheck: Date | null = null;
   private _error: unknown = null;
   private _busy = 0;
@@ -478,6 +552,9 @@ export class SignInModel {
 namespace Private {
   /** The longest `Retry-After` (s) a sign-in from the panel waits for. */
   export const INTERACTIVE_RETRY_AFTER = 10;
+
+  /** How long the credits balance may take (ms): it is extra, never worth a wait. */
+  export const CREDITS_TIMEOUT = 10 * 1000;
 
   /** The headers that authenticate, in any dialect (lower case). */
   const AUTH_HEADERS = new Set(

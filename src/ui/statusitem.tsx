@@ -3,6 +3,7 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import { SignInModel } from './signinmodel';
 import { qbraidIcon } from './icons';
+import { creditsText } from './loginpanel';
 
 /**
  * The status bar item: signed in as ..., signed out, or the check failed.
@@ -43,6 +44,15 @@ export class QbraidStatusItem extends ReactWidget {
     }
   }
 
+  /** The tooltip: the balance when it is known, and what a click does. */
+  static tooltip(status: SignInModel, trans: TranslationBundle): string {
+    const credits = status.account?.credits;
+    const open = trans.__('Open the qBraid panel');
+    return credits
+      ? `${trans.__('Balance: %1', creditsText(credits, trans))}. ${open}`
+      : open;
+  }
+
   protected render(): JSX.Element {
     return (
       <UseSignal signal={this._status.changed}>
@@ -51,7 +61,7 @@ export class QbraidStatusItem extends ReactWidget {
             role="button"
             tabIndex={0}
             className={`jp-qbraid-StatusItem-button jp-mod-${this._status.state}`}
-            title={this._trans.__('Open the qBraid panel')}
+            title={QbraidStatusItem.tooltip(this._status, this._trans)}
             onClick={this._open}
             onKeyDown={event => {
               if (event.key === 'Enter' || event.key === ' ') {
