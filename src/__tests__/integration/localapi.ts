@@ -106,6 +106,25 @@ export class LocalApi {
   }
 
   /** Record requests (for assertions) or not (for long runs). */
+  /**
+   * Drive the access tokens (`lifetime` in seconds, `expire_in`, `add`,
+   * `revoke`); answers every refresh the API served so far.
+   */
+  async tokens(
+    control: Record<string, unknown> = {}
+  ): Promise<{ at: number; expires: number }[]> {
+    const response = await fetch(`${this.origin}/_control/tokens`, {
+      method: 'POST',
+      body: JSON.stringify(control)
+    });
+    return (await response.json()).refreshes;
+  }
+
+  /** Set the credits balance (`{credits: {...}}`) or turn the billing route off (`{disabled: true}`). */
+  async credits(control: Record<string, unknown>): Promise<void> {
+    await this._control('credits', control);
+  }
+
   async recording(enabled: boolean): Promise<void> {
     await this._control('record', { enabled });
   }
