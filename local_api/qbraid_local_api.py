@@ -358,7 +358,7 @@ class Handler(BaseHTTPRequestHandler):
             with state.lock:
                 expiry = time.time() + state.token_lifetime
                 state.token_expiry[token] = expiry
-                state.refreshes.append({"at": time.time(), "expires": expiry})
+                state.refreshes.append({"at": time.time(), "expires": expiry, "token": token})
             stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(expiry)) + f".{int(expiry % 1 * 1000):03d}Z"
             return self._send(200, {"success": True, "data": {"expiresAt": stamp, "profileSlug": "default"}})
         if path == "/users/context" and self.command == "GET":

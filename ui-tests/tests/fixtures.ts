@@ -80,6 +80,7 @@ export const statusItem = (page: IJupyterLabPageFixture) =>
 export const SECRETS = [
   'demo-api-key',
   'demo-refresh-token',
+  'demo-access-token',
   'demo-id-token',
   'wrong-key-777',
   'wrong-key-4711',
