@@ -775,6 +775,16 @@ export class QbraidSession implements IQbraidSession {
       dialect = DIALECTS[spoken];
       values = credentials(dialect.version);
     }
+    return this._stateOf(dialect, values, baseUrl, new Set());
+  }
+
+  /** The state of these resolved values: their headers and retry policy. */
+  private _stateOf(
+    dialect: IDialect,
+    values: Record<CredentialProperty, string | null>,
+    baseUrl: string,
+    serverHeld: ReadonlySet<CredentialProperty>
+  ): Private.IState {
     return {
       dialect,
       values,
@@ -783,7 +793,7 @@ export class QbraidSession implements IQbraidSession {
         ...dialect.fixedHeaders,
         ...credentialHeaders(dialect.version, values)
       },
-      serverHeld: new Set(),
+      serverHeld,
       ...this._makePolicy(dialect)
     };
   }
@@ -819,17 +829,7 @@ export class QbraidSession implements IQbraidSession {
         serverHeld.add(field.property);
       }
     }
-    return {
-      dialect,
-      values,
-      baseUrl,
-      headers: {
-        ...dialect.fixedHeaders,
-        ...credentialHeaders(dialect.version, values)
-      },
-      serverHeld,
-      ...this._makePolicy(dialect)
-    };
+    return this._stateOf(dialect, values, baseUrl, serverHeld);
   }
 
   /** Re-resolve and emit `changed`; `strict` rethrows a config error. */

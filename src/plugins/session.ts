@@ -10,7 +10,6 @@ import { ConnectionMode, ConnectionRouter } from '../api/connectionrouter';
 import { moveSecretsToServer, ServerKeyStore } from '../api/serverkeys';
 import { IServerHeldCredentials, QbraidSession } from '../api/session';
 import { QbraidSessionView } from '../api/sessionview';
-import { AccessTokenRefresher } from '../api/tokenrefresh';
 import {
   applySettings,
   IQbraidSettings,
@@ -132,18 +131,6 @@ export const sessionOwnerPlugin: JupyterFrontEndPlugin<IQbraidSessionOwner> = {
         // With the server holding the key, its URL is known before the first request.
         .then(() => heldRead)
         .then(() => settingsApplied.resolve());
-      // An access token in this browser is kept alive here (the server refreshes its own).
-      const refresher = new AccessTokenRefresher({
-        token: () => (session.apiVersion === 'v1' ? session.accessToken : null),
-        refresh: async () => {
-          const data = await session.refreshAccessToken();
-          const expiry = Date.parse(String(data['expiresAt']));
-          return Number.isFinite(expiry) ? expiry : null;
-        },
-        lock: Private.webLock,
-        shared: Private.storage(),
-        hidden: () => document.hidden
-      });
       // A refused access token: read the credentials again (once per request).
       session.addCredentialsReader(async () => {
         if (keysOnServer) {
@@ -152,14 +139,39 @@ export const sessionOwnerPlugin: JupyterFrontEndPlugin<IQbraidSessionOwner> = {
           await registry?.reload(PLUGIN_ID);
         }
       });
-      let token = session.accessToken;
-      session.changed.connect(() => {
-        if (session.accessToken !== token) {
-          token = session.accessToken;
-          void refresher.tokenChanged();
-        }
-      });
-      void app.restored.then(() => session.ready).then(() => refresher.start());
+      // An access token in this browser is kept alive (the server refreshes
+      // its own); the refresher's code loads after restore.
+      void app.restored
+        .then(() => session.ready)
+        .then(() => import('../api/tokenrefresh'))
+        .then(({ AccessTokenRefresher }) => {
+          const refresher = new AccessTokenRefresher({
+            token: () =>
+              session.apiVersion === 'v1' ? session.accessToken : null,
+            refresh: async () => {
+              const data = await session.refreshAccessToken();
+              const expiry = Date.parse(String(data['expiresAt']));
+              return Number.isFinite(expiry) ? expiry : null;
+            },
+            lock: Private.webLock,
+            shared: Private.storage(),
+            hidden: () => document.hidden
+          });
+          let token = session.accessToken;
+          session.changed.connect(() => {
+            if (session.accessToken !== token) {
+              token = session.accessToken;
+              void refresher.tokenChanged();
+            }
+          });
+          return refresher.start();
+        })
+        .catch(error =>
+          console.error(
+            'The qBraid access-token refresher could not start.',
+            error
+          )
+        );
       return {
         session,
         serverKeys,

@@ -72,6 +72,32 @@ export async function openPanel(page: IJupyterLabPageFixture) {
   return panel;
 }
 
+/**
+ * Run qbraid-core's check in a new notebook's kernel and expect it to sign in
+ * as `email` from the server's qbraidrc; the notebook is removed after.
+ */
+export async function expectKernelSignsIn(
+  page: IJupyterLabPageFixture,
+  request: { delete(url: string): Promise<unknown> },
+  baseURL: string | undefined,
+  email: string
+): Promise<void> {
+  const name = 'qbraid-core-check.ipynb';
+  await page.notebook.createNew(name);
+  await page.notebook.setCell(
+    0,
+    'code',
+    'from qbraid_core.sessions import QbraidSessionV1\n' +
+      'print("user:", QbraidSessionV1().get_user_auth_metadata()["email"])'
+  );
+  await page.notebook.runCell(0);
+  await expect
+    .poll(() => page.notebook.getCellTextOutput(0), { timeout: 60000 })
+    .toEqual([`user: ${email}\n`]);
+  await page.notebook.close(true);
+  await request.delete(`${baseURL}/api/contents/${name}`);
+}
+
 /** The text of the status bar item. */
 export const statusItem = (page: IJupyterLabPageFixture) =>
   page.locator('.jp-qbraid-StatusItem-text');

@@ -9,6 +9,7 @@
 import {
   API,
   expect,
+  expectKernelSignsIn,
   galata,
   PLUGIN,
   readQbraidrc,
@@ -135,17 +136,5 @@ test('sign-out and sign-in from the panel go to the server, and a kernel signs i
   // The settings keep no secret.
   expect(await setting(page, 'apiKey')).toBe('');
 
-  await page.notebook.createNew('server-held.ipynb');
-  await page.notebook.setCell(
-    0,
-    'code',
-    'from qbraid_core.sessions import QbraidSessionV1\n' +
-      'print("user:", QbraidSessionV1().get_user_auth_metadata()["email"])'
-  );
-  await page.notebook.runCell(0);
-  await expect
-    .poll(() => page.notebook.getCellTextOutput(0), { timeout: 60000 })
-    .toEqual(['user: demo@example.com\n']);
-  await page.notebook.close(true);
-  await request.delete(`${baseURL}/api/contents/server-held.ipynb`);
+  await expectKernelSignsIn(page, request, baseURL, 'demo@example.com');
 });

@@ -4,7 +4,7 @@ test.use({ autoGoto: false });
 
 const STATIC = '/lab/extensions/jupyterlab-qbraid-session/static/';
 
-test('before restore the lab loads one chunk of ours, style included; the panel and the sync code after restore', async ({
+test('before restore the lab loads one chunk of ours, style included; the panel, the sync and the refresher code after restore', async ({
   page
 }) => {
   await page.addInitScript(() => {
@@ -44,8 +44,9 @@ test('before restore the lab loads one chunk of ours, style included; the panel 
     1
   );
   expect(styled).toBe(true);
-  // Two chunks after restore: the React views, and the sync's working parts.
-  expect(after).toHaveLength(2);
+  // Three chunks after restore: the React views, the sync's working parts,
+  // and the access-token refresher.
+  expect(after).toHaveLength(3);
   expect(before.filter(name => after.includes(name))).toEqual([]);
   // The sidebar tab was there from the start; its panel is filled in.
   await expect(

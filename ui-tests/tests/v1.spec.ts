@@ -6,6 +6,7 @@
 import {
   API,
   expect,
+  expectKernelSignsIn,
   galata,
   openPanel,
   PLUGIN,
@@ -91,19 +92,7 @@ test.describe("today's API (v1)", () => {
       panel.getByText('Signed in as demo@example.com')
     ).toBeVisible();
     await expect.poll(readQbraidrc).toContain(`url = ${API}/api/v1`);
-    await page.notebook.createNew('qbraid-core.ipynb');
-    await page.notebook.setCell(
-      0,
-      'code',
-      'from qbraid_core.sessions import QbraidSessionV1\n' +
-        'print("user:", QbraidSessionV1().get_user_auth_metadata()["email"])'
-    );
-    await page.notebook.runCell(0);
-    await expect
-      .poll(() => page.notebook.getCellTextOutput(0), { timeout: 60000 })
-      .toEqual(['user: demo@example.com\n']);
-    await page.notebook.close(true);
-    await request.delete(`${baseURL}/api/contents/qbraid-core.ipynb`);
+    await expectKernelSignsIn(page, request, baseURL, 'demo@example.com');
   });
 
   test('the panel in the light and the dark theme', async ({ page }) => {
