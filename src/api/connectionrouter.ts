@@ -4,6 +4,7 @@ import { ConfigError } from './errors';
 import { ProxyTransport } from './proxytransport';
 import { fetchServerInfo, IServerInfo } from './serverhalf';
 import type { IQbraidConnection } from '../tokens';
+import { originOf } from './url';
 import {
   IQbraidTransport,
   ITransportRequest,
@@ -79,9 +80,7 @@ export class ConnectionRouter implements IQbraidTransport {
       this._started = this._fetchInfo().then(info => {
         this._info = info;
         // Normalised once, not on every request.
-        this._allowed = new Set(
-          (info?.allowed_origins ?? []).map(Private.origin)
-        );
+        this._allowed = new Set((info?.allowed_origins ?? []).map(originOf));
         this._changed.emit();
         return info;
       });
@@ -113,7 +112,7 @@ export class ConnectionRouter implements IQbraidTransport {
     if (this._info === undefined) {
       return { via: 'unknown', reason: null };
     }
-    const origin = Private.origin(url);
+    const origin = originOf(url);
     if (!this._info?.features.proxy) {
       return {
         via: this._mode === 'server' ? 'unknown' : 'direct',
@@ -166,14 +165,4 @@ export class ConnectionRouter implements IQbraidTransport {
   private _info: IServerInfo | null | undefined = undefined;
   private _allowed = new Set<string | null>();
   private _started: Promise<IServerInfo | null> | null = null;
-}
-
-namespace Private {
-  export function origin(url: string): string | null {
-    try {
-      return new URL(url).origin;
-    } catch {
-      return null;
-    }
-  }
 }

@@ -6,6 +6,17 @@ import { ConfigError } from './errors';
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
+ * The origin of `url`, or `null` when it is not a URL.
+ */
+export function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Check a base URL and return it without a trailing slash.
  *
  * Only `https` is accepted, and `http` for localhost/127.0.0.1/[::1]: the

@@ -1,4 +1,5 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
+import { originOf } from '../api/url';
 import {
   AuthError,
   ConfigError,
@@ -92,9 +93,5 @@ function shorten(message: string): string {
 const MAX_SHOWN = 600;
 
 function safeOrigin(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return url;
-  }
+  return originOf(url) ?? url;
 }
