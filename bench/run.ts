@@ -310,8 +310,8 @@ async function syncFigures() {
 /**
  * Access-token refreshes of one lab for a day, at a scale where a token lasts
  * 12 s instead of 24 h (so a day is 12 s): one tab alone, and three tabs that
- * share the lock and the record as the tabs of one browser do (Web Locks,
- * localStorage), side by side in one run, each with its own token.
+ * share the lock (withLock) and the record as the tabs of one browser do
+ * (Web Locks, localStorage), side by side in one run, each with its own token.
  */
 async function refreshFigures() {
   const api = await LocalApi.start();
@@ -325,12 +325,6 @@ async function refreshFigures() {
         'bench-three-tabs': 'demo@example.com'
       }
     });
-    let queue: Promise<unknown> = Promise.resolve();
-    const lock = <T>(fn: () => Promise<T>): Promise<T> => {
-      const run = queue.then(fn, fn);
-      queue = run.catch(() => undefined);
-      return run;
-    };
     const items = new Map<string, string>();
     const shared = {
       getItem: (key: string) => items.get(key) ?? null,
@@ -346,7 +340,7 @@ async function refreshFigures() {
         token: () => session.accessToken,
         refresh: async () =>
           Date.parse(String((await session.refreshAccessToken())['expiresAt'])),
-        ...(coordinated ? { lock, shared } : {})
+        ...(coordinated ? { shared } : {})
       });
     };
     const tabs = [

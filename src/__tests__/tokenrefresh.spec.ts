@@ -23,16 +23,6 @@ function api(lifetime = DAY) {
   };
 }
 
-/** A lock shared by tabs (Web Locks' exclusive mode). */
-function sharedLock() {
-  let queue: Promise<unknown> = Promise.resolve();
-  return <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = queue.then(fn, fn);
-    queue = run.catch(() => undefined);
-    return run;
-  };
-}
-
 function storage() {
   const items = new Map<string, string>();
   return {
@@ -93,14 +83,14 @@ describe('AccessTokenRefresher', () => {
 
   it('refreshes once for two tabs of one lab', async () => {
     const server = api();
-    const lock = sharedLock();
+    // The default lock (withLock): in Node, one queue per process, as Web
+    // Locks are one per origin for the tabs of a browser.
     const shared = storage();
     const tabs = [0, 1].map(
       () =>
         new AccessTokenRefresher({
           token: () => 'token-1',
           refresh: server.refresh,
-          lock,
           shared
         })
     );

@@ -1,4 +1,5 @@
 import { Poll } from '@lumino/polling';
+import { withLock } from '../qbraidrc/filelock';
 
 /**
  * When an access token is refreshed: once it is in force (to learn its
@@ -60,7 +61,7 @@ export interface IAccessTokenRefresherOptions {
   token: () => string | null;
   /** Refresh it; resolves with the new expiry (ms since the epoch), or `null` when the API gave none. */
   refresh: () => Promise<number | null>;
-  /** Runs `fn` alone across every tab of the lab (Web Locks); by default alone in this tab. */
+  /** Runs `fn` alone; by default `withLock`: across every tab of the lab (Web Locks), else in this process. */
   lock?: <T>(fn: () => Promise<T>) => Promise<T>;
   /** Where the tabs keep the last refresh (`localStorage`); by default this tab only. */
   shared?: {
@@ -86,7 +87,7 @@ export class AccessTokenRefresher {
   constructor(options: IAccessTokenRefresherOptions) {
     this._options = options;
     this._now = options.now ?? Date.now;
-    this._lock = options.lock ?? (fn => fn());
+    this._lock = options.lock ?? (fn => withLock(Private.LOCK, fn));
     const memory = new Map<string, string>();
     this._shared = options.shared ?? {
       getItem: key => memory.get(key) ?? null,
@@ -107,11 +108,6 @@ export class AccessTokenRefresher {
   /** When the token in force expires, as last learnt (ms), or `null`. */
   get expiresAt(): number | null {
     return this._expiresAt;
-  }
-
-  /** Why the last refresh failed, or `null`. */
-  get lastError(): unknown {
-    return this._lastError;
   }
 
   /** How many refreshes this tab sent. */
@@ -184,11 +180,10 @@ export class AccessTokenRefresher {
           });
         }
       });
-    } catch (error) {
+    } catch {
       // Tried again later, doubling the wait each time (the Poll's own
       // backoff is jittered from its last interval, which may be zero).
       this._failures++;
-      this._lastError = error;
       return this._next(
         Math.min(
           REFRESH_POLICY.failureMax,
@@ -197,7 +192,6 @@ export class AccessTokenRefresher {
       );
     }
     this._failures = 0;
-    this._lastError = null;
     const delay =
       this._expiresAt === null
         ? REFRESH_POLICY.idle
@@ -223,11 +217,13 @@ export class AccessTokenRefresher {
   private _learnedAt = -Infinity;
   private _refreshes = 0;
   private _failures = 0;
-  private _lastError: unknown = null;
 }
 
 namespace Private {
   export const KEY = 'jupyterlab-qbraid-session:access-token-refresh';
+
+  /** The lock the tabs of a lab refresh under. */
+  export const LOCK = 'jupyterlab-qbraid-session:token-refresh';
 
   /** Whether the token of `record` is due for a refresh at `now`. */
   export function due(record: IRefreshRecord, now: number): boolean {

@@ -153,7 +153,6 @@ export const sessionOwnerPlugin: JupyterFrontEndPlugin<IQbraidSessionOwner> = {
               const expiry = Date.parse(String(data['expiresAt']));
               return Number.isFinite(expiry) ? expiry : null;
             },
-            lock: Private.webLock,
             shared: Private.storage(),
             hidden: () => document.hidden
           });
@@ -210,18 +209,6 @@ namespace Private {
 
   /** How often the server is asked again what it holds (a kernel may change qbraidrc). */
   export const HELD_INTERVAL = 30 * 1000;
-
-  /** Runs `fn` alone across the tabs of this origin (Web Locks), where the browser has them. */
-  export function webLock<T>(fn: () => Promise<T>): Promise<T> {
-    const locks =
-      typeof navigator !== 'undefined' ? navigator.locks : undefined;
-    return locks
-      ? (locks.request(
-          'jupyterlab-qbraid-session:token-refresh',
-          fn
-        ) as Promise<T>)
-      : fn();
-  }
 
   /** The storage the tabs of this origin share, when the browser allows it. */
   export function storage(): Storage | undefined {
