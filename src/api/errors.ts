@@ -100,25 +100,36 @@ export namespace QbraidNetworkError {
 /**
  * The API refused because the account has too few credits (v1 error code
  * `INSUFFICIENT_CREDITS`, sent with 400 or 402): what was needed and what
- * there is, when the API said.
+ * there is, when the API said, and what to do.
  */
 export class InsufficientCreditsError extends QbraidApiError {
   /**
-   * Create the error from the API's `details`.
+   * Create the error from the API's `details`; `detail` (what failed, and
+   * the API's words) follows the message that says what to do.
    */
-  constructor(message: string, options: IQbraidErrorOptions = {}) {
-    super(message, options);
-    const number = (name: string) => {
-      const value = Number(options.details?.[name]);
-      return options.details?.[name] !== undefined &&
-        options.details?.[name] !== null &&
-        Number.isFinite(value)
+  constructor(detail: string, options: IQbraidErrorOptions = {}) {
+    const figure = (name: string) => {
+      const raw = options.details?.[name];
+      const value = Number(raw);
+      return raw !== undefined && raw !== null && Number.isFinite(value)
         ? value
         : null;
     };
-    this.needed = number('needed');
-    this.minRequired = number('minRequired');
-    this.balance = number('balance');
+    const needed = figure('needed');
+    const minRequired = figure('minRequired');
+    const balance = figure('balance');
+    const shown = (value: number | null) =>
+      value === null ? 'unknown' : String(value);
+    super(
+      `Not enough qBraid credits: this needs ${shown(needed ?? minRequired)}` +
+        `${minRequired !== null && needed !== null ? ` (at least ${minRequired} to start)` : ''}, ` +
+        `and the balance is ${shown(balance)}. Add credits on your qBraid account page ` +
+        `(https://account.qbraid.com), or ask your organization's admin. ${detail}`,
+      options
+    );
+    this.needed = needed;
+    this.minRequired = minRequired;
+    this.balance = balance;
   }
 
   /** Credits the request needed. */

@@ -35,7 +35,7 @@ import type {
   QbraidConfigKey,
   QbraidRetryUpdate
 } from '../tokens';
-import { joinUrl, normalizeBaseUrl } from './url';
+import { joinUrl, normalizeBaseUrl, originOf } from './url';
 
 /**
  * Options of a QbraidSession: the SDK's constructor arguments plus what the
@@ -233,19 +233,14 @@ export class QbraidSession implements IQbraidSession {
       const secrets = init.headers
         ? [...this._secrets(), ...Private.credentialValues(headers)]
         : this._secrets();
+      if (init.json !== undefined) {
+        headers['content-type'] ??= 'application/json';
+      }
       return { headers, secrets };
     };
     let { headers, secrets } = credentials();
-    let body = init.body ?? null;
-    if (init.json !== undefined) {
-      body = JSON.stringify(init.json);
-    }
-    const withBody = () => {
-      if (body !== null && init.json !== undefined) {
-        headers['content-type'] ??= 'application/json';
-      }
-    };
-    withBody();
+    const body =
+      init.json !== undefined ? JSON.stringify(init.json) : (init.body ?? null);
     const timeout = init.timeout ?? this._state.retry.timeout;
     const policy = this._state.policy;
     const failures: AttemptFailure[] = [];
@@ -271,7 +266,6 @@ export class QbraidSession implements IQbraidSession {
         await this._rereadCredentials();
         if (this._credentialStamp() !== before && !this._closed) {
           ({ headers, secrets } = credentials());
-          withBody();
           continue;
         }
       }
@@ -815,8 +809,7 @@ export class QbraidSession implements IQbraidSession {
     const values = {} as Record<CredentialProperty, string | null>;
     const serverHeld = new Set<CredentialProperty>();
     const sameOrigin =
-      server.url !== null &&
-      Private.origin(server.url) === Private.origin(baseUrl);
+      server.url !== null && originOf(server.url) === originOf(baseUrl);
     for (const field of CREDENTIAL_FIELDS) {
       const read = field.dialects.includes(dialect.version);
       values[field.property] =
@@ -1004,15 +997,6 @@ namespace Private {
     policy: RetryPolicy;
   }
 
-  /** The origin of `url`, or `null` when it is not a URL. */
-  export function origin(url: string): string | null {
-    try {
-      return new URL(url).origin;
-    } catch {
-      return null;
-    }
-  }
-
   /** Whether a key or token differs (the email learnt from a check belonged to the old ones). */
   export function credentialsChanged(previous: IState, next: IState): boolean {
     return CREDENTIAL_FIELDS.some(
@@ -1154,16 +1138,7 @@ namespace Private {
       details
     };
     if (code === 'INSUFFICIENT_CREDITS') {
-      const error = new InsufficientCreditsError(full, options);
-      const shown = (value: number | null) =>
-        value === null ? 'unknown' : String(value);
-      return new InsufficientCreditsError(
-        `Not enough qBraid credits: this needs ${shown(error.needed ?? error.minRequired)}` +
-          `${error.minRequired !== null && error.needed !== null ? ` (at least ${error.minRequired} to start)` : ''}, ` +
-          `and the balance is ${shown(error.balance)}. Add credits on your qBraid account page ` +
-          `(https://account.qbraid.com), or ask your organization's admin. ${full}`,
-        options
-      );
+      return new InsufficientCreditsError(full, options);
     }
     if (response.status === 401 || response.status === 403) {
       return new AuthError(`Invalid qBraid API credentials. ${full}`, options);
