@@ -10,10 +10,9 @@ from .blocking import BoundedRunner
 from .config import QbraidProxy
 from .credentials import HeldCredentials, resolve
 from .handlers import CredentialsHandler, InfoHandler, ProxyHandler, QbraidrcHandler
-from .qbraidrc import display_path
-from .refresh import TokenRefresher
 from .proxy import Upstream
-from .qbraidrc import QbraidrcFile
+from .qbraidrc import QbraidrcFile, display_path
+from .refresh import TokenRefresher
 
 #: The routes' prefix under the server's base URL (src/api/serverhalf.ts has the same).
 NAMESPACE = "qbraid-session"

@@ -17,10 +17,9 @@ import hashlib
 import hmac
 import re
 import secrets
-from urllib.parse import quote, quote_plus
 from dataclasses import dataclass, field
 from typing import Mapping, NamedTuple, Optional
-from urllib.parse import urlsplit
+from urllib.parse import quote, quote_plus, urlsplit
 
 from .errors import QbraidHTTPError
 from .origins import RefusedURL, parse_origin
@@ -88,6 +87,8 @@ FIELDS: tuple[Field, ...] = (
 
 #: The qbraidrc keys of the credentials (the email included: sign-out clears it).
 CREDENTIAL_KEYS = tuple(f.config_key for f in FIELDS)
+#: Header names (lower case) that carry a credential in some dialect (src/fields.ts has the same).
+CREDENTIAL_HEADERS = tuple(name.lower() for f in FIELDS for name in f.headers.values())
 #: Header names (lower case) that authenticate in some dialect.
 AUTHENTICATING_HEADERS = frozenset(
     name.lower() for f in FIELDS if f.authenticates for name in f.headers.values()
@@ -168,10 +169,6 @@ class HeldCredentials:
     values: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def authenticated(self) -> bool:
-        return any(f.authenticates and f.config_key in self.values for f in FIELDS)
-
     def headers(self) -> dict[str, str]:
         """The dialect's credential headers for these values (a yielding one left out)."""
         by_property = {f.property: self.values.get(f.config_key) for f in FIELDS}
@@ -248,6 +245,7 @@ def resolve(text: Optional[str], environ: Mapping[str, str]) -> HeldCredentials:
     return HeldCredentials(version, url, url_source, values, sources)
 
 
+_ESCAPE = re.compile(r"%[0-9A-F]{2}")
 #: What a secret the API echoes is replaced with, in an answer passed down to the browser.
 REDACTED = b"[redacted by the Jupyter server]"
 
@@ -257,10 +255,12 @@ def redact(content: bytes, secrets: list[str]) -> bytes:
     form-encoded, JSON-escaped, and in base64 (the forms an API echoing it would use)."""
     for secret in secrets:
         raw = secret.encode()
+        encoded = quote(secret, safe="")
         forms = {
             raw,
-            quote(secret, safe="").encode(),
-            quote(secret, safe="").lower().encode(),
+            encoded.encode(),
+            # The same escapes in lower-case hex; the secret's own letters as they are.
+            _ESCAPE.sub(lambda m: m.group(0).lower(), encoded).encode(),
             quote_plus(secret).encode(),
             secret.replace("/", "\\/").encode(),
             base64.b64encode(raw).rstrip(b"="),

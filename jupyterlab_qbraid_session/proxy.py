@@ -21,11 +21,10 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 
 from .config import QbraidProxy
+from .credentials import CREDENTIAL_HEADERS
 from .errors import QbraidHTTPError
 from .origins import AllowList, RefusedURL
 
-#: Headers that carry a qBraid credential in either dialect (src/fields.ts lists the same).
-CREDENTIAL_HEADERS = ("email", "api-key", "refresh-token", "id-token", "x-api-key", "x-access-token")
 #: Every header sent upstream; anything else the browser sent stays here.
 FORWARDED_HEADERS = (*CREDENTIAL_HEADERS, "content-type", "accept", "x-domain")
 #: Headers of the API's answer passed down, each with what its value may hold; never Set-Cookie.

@@ -56,8 +56,6 @@ class TokenRefresher:
         self._failures = 0
         #: When the held access token expires, as last learnt (Unix time), or None.
         self.expires_at: Optional[float] = None
-        #: Refreshes sent, for the logs and the tests.
-        self.refreshes = 0
 
     def ensure_started(self) -> None:
         if self._task is None or self._task.done():
@@ -76,9 +74,7 @@ class TokenRefresher:
         while True:
             try:
                 delay = await self.tick()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # a bug must not end the refreshes for good
+            except Exception:  # a bug must not end the refreshes for good (a cancel is no Exception)
                 self._app.log.warning("qBraid token refresh failed unexpectedly", exc_info=True)
                 delay = FAILURE_DELAY
             await asyncio.sleep(delay)
@@ -107,7 +103,6 @@ class TokenRefresher:
             return self._failed(token, f"{err.code}: {err.message}")
         if status != 200:
             return self._failed(token, f"the API answered {status}")
-        self.refreshes += 1
         self._failures = 0
         self._token = token
         self.expires_at = parse_expiry(content)

@@ -305,3 +305,11 @@ async def test_the_server_keeps_the_access_token_it_holds_alive(jp_fetch, qbraid
 
     assert await extension.token_refresher.tick() == CHECK
     assert len(httpx.post(f"{local_api.origin}/_control/tokens", json={}).json()["refreshes"]) == before
+
+
+def test_redaction_finds_lower_case_escapes_of_a_secret_with_capitals():
+    from jupyterlab_qbraid_session.credentials import REDACTED, redact
+
+    secret = "Held/Key+1"
+    echoed = b"upper Held%2FKey%2B1 lower Held%2fKey%2b1 raw Held/Key+1"
+    assert redact(echoed, [secret]) == b"upper " + REDACTED + b" lower " + REDACTED + b" raw " + REDACTED
