@@ -54,29 +54,37 @@ class TokenRefresher:
         self._token: Optional[str] = None
         self._due = 0.0
         self._failures = 0
+        self._stopped = False
         #: When the held access token expires, as last learnt (Unix time), or None.
         self.expires_at: Optional[float] = None
 
     def ensure_started(self) -> None:
-        if self._task is None or self._task.done():
+        if not self._stopped and (self._task is None or self._task.done()):
             self._task = asyncio.ensure_future(self._run())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
-            self._task = None
+        """End the task. A cancel that lands just as an awaited result arrives can be lost in
+        ``asyncio.wait_for`` (Python < 3.12), so the task is cancelled again until it ends, and
+        it looks at ``_stopped`` between ticks: the server's shutdown never waits on a tick."""
+        task, self._task = self._task, None
+        self._stopped = True
+        if task is None:
+            return
+        while not task.done():
+            task.cancel()
+            await asyncio.wait({task}, timeout=0.5)
+        if not task.cancelled():
+            task.exception()  # retrieved, so nothing is logged as "never retrieved"
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopped:
             try:
                 delay = await self.tick()
             except Exception:  # a bug must not end the refreshes for good (a cancel is no Exception)
                 self._app.log.warning("qBraid token refresh failed unexpectedly", exc_info=True)
                 delay = FAILURE_DELAY
+            if self._stopped:
+                return
             await asyncio.sleep(delay)
 
     async def tick(self) -> float:

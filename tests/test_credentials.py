@@ -313,3 +313,32 @@ def test_redaction_finds_lower_case_escapes_of_a_secret_with_capitals():
     secret = "Held/Key+1"
     echoed = b"upper Held%2FKey%2B1 lower Held%2fKey%2b1 raw Held/Key+1"
     assert redact(echoed, [secret]) == b"upper " + REDACTED + b" lower " + REDACTED + b" raw " + REDACTED
+
+
+async def test_stopping_the_refresher_ends_its_task_even_when_a_cancel_is_lost():
+    import asyncio
+    import logging
+
+    from jupyterlab_qbraid_session.refresh import TokenRefresher
+
+    class App:
+        log = logging.getLogger("test")
+
+    refresher = TokenRefresher(App())
+    lost = []
+
+    async def tick():
+        # As Python 3.11's wait_for may do: the cancel is swallowed, the tick answers.
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            lost.append(True)
+        return 3600.0
+
+    refresher.tick = tick
+    refresher.ensure_started()
+    await asyncio.sleep(0)
+    await asyncio.wait_for(refresher.stop(), 10)
+    assert lost == [True]
+    refresher.ensure_started()  # a stopped refresher starts nothing again
+    assert refresher._task is None
