@@ -7,6 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := .make
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM_PATH ?= $(CHROMIUM)
 LAB_PORT ?= 8888
 
 .PHONY: lab test demo bench install build consumer lint unit integration python ui clean

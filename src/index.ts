@@ -1,5 +1,3 @@
-// The style loads with the plugins, in their one chunk.
-import '../style/index.css';
 import { loginPlugin } from './plugins/login';
 import { maskedFieldsPlugin } from './plugins/maskedfields';
 import { sessionOwnerPlugin, sessionPlugin } from './plugins/session';
