@@ -1,3 +1,4 @@
+import { QbraidTransport } from '../api/transport';
 /**
  * The v1 error envelope `{success, message, error: {code, message, ...}}`
  * as typed error fields, and INSUFFICIENT_CREDITS as its own class.
@@ -15,7 +16,7 @@ function session(api: FakeApi, apiKey = 'k-secret-1') {
   return new QbraidSession({
     env: {},
     apiKey,
-    fetch: api.fetch,
+    transport: new QbraidTransport({ fetch: api.fetch }),
     sleep: api.sleep
   });
 }

@@ -208,7 +208,9 @@ describe('large files', () => {
     const many = Array.from({ length: 4000 }, (_, i) => `[s${i}]\na = 1`).join(
       '\n'
     );
-    expect(QbraidrcFile.parse(many + '\n').sections()).toHaveLength(4000);
+    const parsed = QbraidrcFile.parse(many + '\n');
+    expect(parsed.get('a', 's0')).toBe('1');
+    expect(parsed.get('a', 's3999')).toBe('1');
     expect(() => QbraidrcFile.parse(many + '\n[s1]\n')).toThrow(
       /appears twice/
     );

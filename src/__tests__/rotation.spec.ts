@@ -1,3 +1,4 @@
+import { QbraidTransport } from '../api/transport';
 /**
  * A 401 with an access token: the credentials are read again once; a
  * rotated token is retried once, never the same one, never twice.
@@ -21,7 +22,7 @@ function make(credentials: { accessToken?: string; apiKey?: string }) {
   const session = new QbraidSession({
     env: {},
     ...credentials,
-    fetch: api.fetch,
+    transport: new QbraidTransport({ fetch: api.fetch }),
     sleep: api.sleep
   });
   return { api, session };

@@ -1,3 +1,4 @@
+import { QbraidTransport } from '../api/transport';
 import { MemoryConfigStore } from './memoryconfigstore';
 import {
   AuthError,
@@ -14,7 +15,7 @@ function makeSession(api: FakeApi, options: IQbraidSessionOptions = {}) {
   return new QbraidSession({
     baseUrl: BASE,
     env: {},
-    fetch: api.fetch,
+    transport: new QbraidTransport({ fetch: api.fetch }),
     sleep: api.sleep,
     ...options
   });
@@ -394,7 +395,10 @@ describe('QbraidSession', () => {
         }
         return FakeApi.json({ ok: 'second' });
       };
-      const session = makeSession(api, { fetch: slowThenFast, timeout: 20 });
+      const session = makeSession(api, {
+        transport: new QbraidTransport({ fetch: slowThenFast }),
+        timeout: 20
+      });
       await expect(session.get('/x')).resolves.toEqual({ ok: 'second' });
       expect(calls).toBe(2);
     });
@@ -408,9 +412,11 @@ describe('QbraidSession', () => {
           )
         );
       const error = await rejection(
-        makeSession(api, { fetch: hang, timeout: 10, retriesTotal: 0 }).get(
-          '/x'
-        )
+        makeSession(api, {
+          transport: new QbraidTransport({ fetch: hang }),
+          timeout: 10,
+          retriesTotal: 0
+        }).get('/x')
       );
       expect(error).toMatchObject({
         name: 'QbraidNetworkError',
@@ -448,7 +454,9 @@ describe('QbraidSession', () => {
             () => reject(new DOMException('a', 'AbortError'))
           );
         });
-      const session = makeSession(api, { fetch: hang });
+      const session = makeSession(api, {
+        transport: new QbraidTransport({ fetch: hang })
+      });
       const pending = rejection(session.get('/x'));
       await running;
       session.close();
@@ -531,7 +539,11 @@ describe('QbraidSession', () => {
 
     it('fails requests clearly when the config store gets an unusable url', async () => {
       const config = new MemoryConfigStore();
-      const session = new QbraidSession({ config, env: {}, fetch: api.fetch });
+      const session = new QbraidSession({
+        config,
+        env: {},
+        transport: new QbraidTransport({ fetch: api.fetch })
+      });
       config.set({ url: 'http://plain.example.com/api' });
       await expect(session.get('/x')).rejects.toBeInstanceOf(ConfigError);
       config.set({ url: null });

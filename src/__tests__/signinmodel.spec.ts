@@ -1,3 +1,4 @@
+import { QbraidTransport } from '../api/transport';
 import { SignInModel, ISignInValues } from '../ui/signinmodel';
 import {
   AuthError,
@@ -25,7 +26,7 @@ describe('SignInModel', () => {
     session = new QbraidSession({
       baseUrl: BASE,
       env: {},
-      fetch: api.fetch,
+      transport: new QbraidTransport({ fetch: api.fetch }),
       sleep: api.sleep
     });
     saved = [];
@@ -41,7 +42,7 @@ describe('SignInModel', () => {
           baseUrl: values.baseUrl || BASE,
           apiKey: values.apiKey,
           env: {},
-          fetch: api.fetch,
+          transport: new QbraidTransport({ fetch: api.fetch }),
           sleep: api.sleep
         }),
       now: () => new Date('2026-01-01T00:00:00Z')
@@ -192,7 +193,7 @@ describe('SignInModel sign-in checks', () => {
     const api = new FakeApi();
     const session = new QbraidSession({
       env: {},
-      fetch: api.fetch,
+      transport: new QbraidTransport({ fetch: api.fetch }),
       sleep: api.sleep
     });
     const s = new SignInModel({

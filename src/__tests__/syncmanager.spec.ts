@@ -84,7 +84,7 @@ describe('QbraidrcSyncManager', () => {
     settings = new FakeRegistrySettings(DEFAULTS);
     session = new QbraidSession({ env: {} });
   });
-  afterEach(() => manager?.sync?.dispose());
+  afterEach(() => manager?.syncNow());
 
   it('makes qbraidrc the session fallback and imports its credentials', async () => {
     contents.edit(
@@ -108,7 +108,7 @@ describe('QbraidrcSyncManager', () => {
       JSON.stringify({ syncQbraidrc: true, apiKey: 'lab-key' })
     );
     await manager.configured();
-    await manager.sync!.idle();
+    await manager.syncNow();
     expect(contents.read(PATH)).toBe('[default]\napi-key = lab-key\n');
   });
 

@@ -1,3 +1,4 @@
+import { QbraidTransport } from '../api/transport';
 import { PageConfig } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import { QbraidSession } from '../api/session';
@@ -40,7 +41,7 @@ describe('requests to the qBraid origin', () => {
     const session = new QbraidSession({
       baseUrl: BASE,
       env: {},
-      fetch: api.fetch,
+      transport: new QbraidTransport({ fetch: api.fetch }),
       apiKey: 'k-1'
     });
     await session.get('/identity');
@@ -58,16 +59,18 @@ describe('requests to the qBraid origin', () => {
     const session = new QbraidSession({
       baseUrl: BASE,
       env: {},
-      fetch: api.fetch
+      transport: new QbraidTransport({ fetch: api.fetch })
     });
     await session.get('/x', { headers: { Authorization: 'Bearer id-jwt' } });
     expect(api.requests[0].headers['authorization']).toBe('Bearer id-jwt');
   });
 
   it('asks fetch to hand redirects back instead of following them', async () => {
-    await new QbraidSession({ baseUrl: BASE, env: {}, fetch: api.fetch }).get(
-      '/x'
-    );
+    await new QbraidSession({
+      baseUrl: BASE,
+      env: {},
+      transport: new QbraidTransport({ fetch: api.fetch })
+    }).get('/x');
     expect(api.requests[0].redirect).toBe('manual');
   });
 });
@@ -87,7 +90,7 @@ describe('redirects', () => {
     return new QbraidSession({
       baseUrl: BASE,
       env: {},
-      fetch: api.fetch,
+      transport: new QbraidTransport({ fetch: api.fetch }),
       ...credentials
     });
   }

@@ -69,11 +69,6 @@ export class ConnectionRouter implements IQbraidTransport {
     }
   }
 
-  /** What the server said of its server half; `undefined` before it was asked. */
-  get info(): IServerInfo | null | undefined {
-    return this._info;
-  }
-
   /** Ask the server for its server half (once). */
   start(): Promise<IServerInfo | null> {
     if (!this._started) {

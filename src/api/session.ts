@@ -39,7 +39,7 @@ import { joinUrl, normalizeBaseUrl, originOf } from './url';
 
 /**
  * Options of a QbraidSession: the SDK's constructor arguments plus what the
- * browser needs injected (config store, fetch, clock).
+ * browser needs injected (config store, transport, clock).
  */
 export interface IQbraidSessionOptions
   extends IQbraidCredentials, QbraidRetryUpdate {
@@ -51,9 +51,7 @@ export interface IQbraidSessionOptions
    * `JUPYTERHUB_USER`, ...); `process.env` in Node.
    */
   env?: Record<string, string | undefined>;
-  /** The fetch used for requests; the global one by default. */
-  fetch?: typeof fetch;
-  /** What sends requests; by default a direct `QbraidTransport` on `fetch`. */
+  /** What sends requests; by default a direct `QbraidTransport` on the global fetch. */
   transport?: IQbraidTransport;
   /** Waits between retries; resolves after `ms`, rejects when `signal` aborts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -110,10 +108,8 @@ export class QbraidSession implements IQbraidSession {
     this._env =
       options.env ??
       (typeof process !== 'undefined' && process.env ? process.env : {});
-    this._transport = new QbraidTransport({ fetch: options.fetch });
-    if (options.transport) {
-      this.useTransport(options.transport);
-    }
+    this._transport = options.transport ?? new QbraidTransport();
+    this._transport.changed?.connect(this._onRouteChanged, this);
     this._sleep = options.sleep ?? Private.sleep;
     this._now = options.now ?? Date.now;
     this._maxRetryAfter = options.maxRetryAfter;

@@ -17,7 +17,6 @@ import { QbraidSidebar } from '../ui/sidebar';
 import { SignInModel } from '../ui/signinmodel';
 import { DOMAIN, PLUGIN_ID } from './ids';
 import { IQbraidSessionOwner, QbraidSessionOwner } from './owner';
-import { timedActivate } from './timing';
 
 /**
  * What a person sees: the login panel, the status bar item and the palette
@@ -30,93 +29,90 @@ export const loginPlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [QbraidSessionOwner, IQbraidCredentialsSync, ISettingRegistry],
   optional: [ICommandPalette, IStatusBar, ITranslator],
-  activate: timedActivate(
-    'login',
-    (
-      app: JupyterFrontEnd,
-      owner: IQbraidSessionOwner,
-      sync: IQbraidCredentialsSync,
-      registry: ISettingRegistry,
-      palette: ICommandPalette | null,
-      statusBar: IStatusBar | null,
-      translator: ITranslator | null
-    ) => {
-      const trans = (translator ?? nullTranslator).load(DOMAIN);
-      const { session } = owner;
-      const status = new SignInModel({
-        session,
-        // With keyStorage "server", a sign-in sends the key to the server.
-        server: owner,
-        // The check of a sign-in goes the way the session's requests go.
-        transport: session.transport,
-        // What the settings will apply, checked before anything is sent.
-        validate: async values => {
-          const settings = await registry.load(PLUGIN_ID);
-          const entered = Object.fromEntries(
-            Object.entries(values).filter(([, value]) => value)
-          );
-          const errors = settings.validate(
-            JSON.stringify({ ...settings.user, ...entered })
-          );
-          return errors ? settingsErrorReasons(errors) : null;
-        },
-        save: async values =>
-          new RegistrySettings(await registry.load(PLUGIN_ID)).save(values),
-        signOut: () => sync.signOut()
-      });
-      // The React views load after restore (or when the tab is opened first).
-      let views: Promise<typeof import('../ui/views')> | null = null;
-      const loadViews = () =>
-        (views ??= import('../ui/views').catch(error => {
-          views = null; // the next call tries again
-          throw error;
-        }));
-      const sidebar = new QbraidSidebar(
-        async () => new (await loadViews()).LoginPanel(status, trans),
-        trans
-      );
-      app.shell.add(sidebar, 'left', { rank: 900, type: 'qBraid' });
-      const openPanel = () => {
-        app.shell.activateById(sidebar.id);
-        void sidebar.focusFirst();
-      };
-      void app.restored.then(async () => {
-        // A failure shows in the tab, which tries again when opened.
-        await sidebar.load().catch(() => undefined);
-        if (!statusBar) {
-          return;
-        }
-        try {
-          const { QbraidStatusItem } = await loadViews();
-          statusBar.registerStatusItem('jupyterlab-qbraid-session:status', {
-            item: new QbraidStatusItem(status, trans, openPanel),
-            align: 'left',
-            rank: 900
-          });
-        } catch (error) {
-          console.error('The qBraid status bar item could not load.', error);
-        }
-      });
-      addCommands(app.commands, {
-        status,
-        trans,
-        openPanel,
-        pageOrigin: window.location.origin
-      });
-      for (const command of Object.values(CommandIDs)) {
-        palette?.addItem({ command, category: 'qBraid' });
+  activate: (
+    app: JupyterFrontEnd,
+    owner: IQbraidSessionOwner,
+    sync: IQbraidCredentialsSync,
+    registry: ISettingRegistry,
+    palette: ICommandPalette | null,
+    statusBar: IStatusBar | null,
+    translator: ITranslator | null
+  ) => {
+    const trans = (translator ?? nullTranslator).load(DOMAIN);
+    const { session } = owner;
+    const status = new SignInModel({
+      session,
+      // With keyStorage "server", a sign-in sends the key to the server.
+      server: owner,
+      // The check of a sign-in goes the way the session's requests go.
+      transport: session.transport,
+      // What the settings will apply, checked before anything is sent.
+      validate: async values => {
+        const settings = await registry.load(PLUGIN_ID);
+        const entered = Object.fromEntries(
+          Object.entries(values).filter(([, value]) => value)
+        );
+        const errors = settings.validate(
+          JSON.stringify({ ...settings.user, ...entered })
+        );
+        return errors ? settingsErrorReasons(errors) : null;
+      },
+      save: async values =>
+        new RegistrySettings(await registry.load(PLUGIN_ID)).save(values),
+      signOut: () => sync.signOut()
+    });
+    // The React views load after restore (or when the tab is opened first).
+    let views: Promise<typeof import('../ui/views')> | null = null;
+    const loadViews = () =>
+      (views ??= import('../ui/views').catch(error => {
+        views = null; // the next call tries again
+        throw error;
+      }));
+    const sidebar = new QbraidSidebar(
+      async () => new (await loadViews()).LoginPanel(status, trans),
+      trans
+    );
+    app.shell.add(sidebar, 'left', { rank: 900, type: 'qBraid' });
+    const openPanel = () => {
+      app.shell.activateById(sidebar.id);
+      void sidebar.focusFirst();
+    };
+    void app.restored.then(async () => {
+      // A failure shows in the tab, which tries again when opened.
+      await sidebar.load().catch(() => undefined);
+      if (!statusBar) {
+        return;
       }
-      // After restore: the first check makes no request during start-up.
-      void app.restored
-        .then(() => session.ready)
-        .then(() => status.startAutoCheck());
-      // Hand-edited settings the schema refuses: name the setting and why.
-      void app.restored.then(() =>
-        registry.load(PLUGIN_ID).then(
-          () => (status.settingsError = null),
-          errors => (status.settingsError = describeSettingsErrors(errors))
-        )
-      );
+      try {
+        const { QbraidStatusItem } = await loadViews();
+        statusBar.registerStatusItem('jupyterlab-qbraid-session:status', {
+          item: new QbraidStatusItem(status, trans, openPanel),
+          align: 'left',
+          rank: 900
+        });
+      } catch (error) {
+        console.error('The qBraid status bar item could not load.', error);
+      }
+    });
+    addCommands(app.commands, {
+      status,
+      trans,
+      openPanel,
+      pageOrigin: window.location.origin
+    });
+    for (const command of Object.values(CommandIDs)) {
+      palette?.addItem({ command, category: 'qBraid' });
     }
-  )
+    // After restore: the first check makes no request during start-up.
+    void app.restored
+      .then(() => session.ready)
+      .then(() => status.startAutoCheck());
+    // Hand-edited settings the schema refuses: name the setting and why.
+    void app.restored.then(() =>
+      registry.load(PLUGIN_ID).then(
+        () => (status.settingsError = null),
+        errors => (status.settingsError = describeSettingsErrors(errors))
+      )
+    );
+  }
 };

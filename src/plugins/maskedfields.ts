@@ -7,7 +7,6 @@ import { IFormRendererRegistry } from '@jupyterlab/ui-components';
 import { CREDENTIAL_FIELDS } from '../fields';
 import { createMaskedField } from '../ui/maskedinput';
 import { DOMAIN, PLUGIN_ID } from './ids';
-import { timedActivate } from './timing';
 
 /**
  * Masked inputs (with show/hide) for the secrets of the field table in the
@@ -19,21 +18,18 @@ export const maskedFieldsPlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [IFormRendererRegistry],
   optional: [ITranslator],
-  activate: timedActivate(
-    'masked-fields',
-    (
-      app: JupyterFrontEnd,
-      renderers: IFormRendererRegistry,
-      translator: ITranslator | null
-    ) => {
-      const fieldRenderer = createMaskedField(
-        (translator ?? nullTranslator).load(DOMAIN)
-      );
-      for (const field of CREDENTIAL_FIELDS.filter(f => f.secret)) {
-        renderers.addRenderer(`${PLUGIN_ID}.${field.setting}`, {
-          fieldRenderer
-        });
-      }
+  activate: (
+    app: JupyterFrontEnd,
+    renderers: IFormRendererRegistry,
+    translator: ITranslator | null
+  ) => {
+    const fieldRenderer = createMaskedField(
+      (translator ?? nullTranslator).load(DOMAIN)
+    );
+    for (const field of CREDENTIAL_FIELDS.filter(f => f.secret)) {
+      renderers.addRenderer(`${PLUGIN_ID}.${field.setting}`, {
+        fieldRenderer
+      });
     }
-  )
+  }
 };

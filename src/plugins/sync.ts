@@ -11,7 +11,6 @@ import { IQbraidCredentialsSync } from '../tokens';
 import { askWhichWins, notifySyncErrors } from '../ui/syncnotifications';
 import { DOMAIN, PLUGIN_ID } from './ids';
 import { IQbraidSessionOwner, QbraidSessionOwner } from './owner';
-import { timedActivate } from './timing';
 
 /**
  * Two-way sync of the credentials with the server's ~/.qbraid/qbraidrc,
@@ -25,35 +24,32 @@ export const syncPlugin: JupyterFrontEndPlugin<IQbraidCredentialsSync> = {
   requires: [QbraidSessionOwner, ISettingRegistry],
   optional: [ITranslator],
   provides: IQbraidCredentialsSync,
-  activate: timedActivate(
-    'sync',
-    (
-      app: JupyterFrontEnd,
-      owner: IQbraidSessionOwner,
-      registry: ISettingRegistry,
-      translator: ITranslator | null
-    ): IQbraidCredentialsSync => {
-      const trans = (translator ?? nullTranslator).load(DOMAIN);
-      // A `false` page option reads as '' (PageConfig drops falsy values): unknown.
-      const allowHidden = String(PageConfig.getOption('allow_hidden_files'));
-      const serverSettings = app.serviceManager.serverSettings;
-      const manager = new QbraidrcSyncManager({
-        session: owner.session,
-        serverKeys: owner.serverKeys,
-        contents: app.serviceManager.contents,
-        serverSettings,
-        serverInfo: () => fetchServerInfo(serverSettings),
-        serverRoot: PageConfig.getOption('serverRoot'),
-        allowHidden: allowHidden.toLowerCase() === 'true' ? true : null,
-        resolveConflict: askWhichWins(trans)
-      });
-      manager.statusChanged.connect(notifySyncErrors(trans));
-      // A refused access token may have been rotated in qbraidrc.
-      owner.session.addCredentialsReader(() => manager.syncNow());
-      void Promise.all([app.restored, registry.load(PLUGIN_ID)]).then(
-        ([, settings]) => manager.start(settings)
-      );
-      return manager;
-    }
-  )
+  activate: (
+    app: JupyterFrontEnd,
+    owner: IQbraidSessionOwner,
+    registry: ISettingRegistry,
+    translator: ITranslator | null
+  ): IQbraidCredentialsSync => {
+    const trans = (translator ?? nullTranslator).load(DOMAIN);
+    // A `false` page option reads as '' (PageConfig drops falsy values): unknown.
+    const allowHidden = String(PageConfig.getOption('allow_hidden_files'));
+    const serverSettings = app.serviceManager.serverSettings;
+    const manager = new QbraidrcSyncManager({
+      session: owner.session,
+      serverKeys: owner.serverKeys,
+      contents: app.serviceManager.contents,
+      serverSettings,
+      serverInfo: () => fetchServerInfo(serverSettings),
+      serverRoot: PageConfig.getOption('serverRoot'),
+      allowHidden: allowHidden.toLowerCase() === 'true' ? true : null,
+      resolveConflict: askWhichWins(trans)
+    });
+    manager.statusChanged.connect(notifySyncErrors(trans));
+    // A refused access token may have been rotated in qbraidrc.
+    owner.session.addCredentialsReader(() => manager.syncNow());
+    void Promise.all([app.restored, registry.load(PLUGIN_ID)]).then(
+      ([, settings]) => manager.start(settings)
+    );
+    return manager;
+  }
 };

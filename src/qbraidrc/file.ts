@@ -102,26 +102,6 @@ export class QbraidrcFile {
   }
 
   /**
-   * The section names in file order (without `DEFAULT`).
-   */
-  sections(): string[] {
-    const names = new Set<string>();
-    for (const option of this._options) {
-      if (option.section !== DEFAULTSECT) {
-        names.add(option.section);
-      }
-    }
-    for (const line of this._lines) {
-      const name =
-        line.kind === 'section' ? Private.sectionName(line.text) : null;
-      if (name && name !== DEFAULTSECT) {
-        names.add(name);
-      }
-    }
-    return [...names];
-  }
-
-  /**
    * Set (or with `null` remove) keys of `section`, touching no other line.
    * Returns whether the text changed. Throws `ConfigError` for a value
    * configparser could not read back as given.

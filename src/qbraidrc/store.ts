@@ -163,11 +163,6 @@ export class QbraidrcStore implements IQbraidConfigStore {
     return this._changed;
   }
 
-  /** The last version read or written. */
-  get snapshot(): IQbraidrcSnapshot | null {
-    return this._snapshot;
-  }
-
   /** The parsed file of the last snapshot. */
   get file(): QbraidrcFile | null {
     return this._file;

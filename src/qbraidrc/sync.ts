@@ -164,29 +164,6 @@ export class CredentialsSync {
     return this._run(() => this._write());
   }
 
-  /** The wait before the next look for outside edits (ms), `null` when not polling. */
-  get pollInterval(): number | null {
-    if (!this._poll) {
-      return null;
-    }
-    // Before its first tick the poll's interval is not set yet (Infinity).
-    const { interval } = this._poll.state;
-    return Number.isFinite(interval) ? interval : this._pollMs;
-  }
-
-  /**
-   * Resolves when no change is waiting and no sync is running.
-   */
-  async idle(): Promise<void> {
-    for (;;) {
-      const next = this._debounced ?? this._lastStep ?? this._question;
-      if (!next) {
-        return;
-      }
-      await next;
-    }
-  }
-
   /**
    * Retry a write that failed, else look for an edit made outside the lab
    * and import it (polled; also call it when the lab regains focus).
@@ -486,20 +463,14 @@ export class CredentialsSync {
           this._resolveConflict!(conflict)
         )
       : Promise.resolve<'mine' | 'file'>('file');
-    const settled = answer
+    void answer
       .catch((): 'file' => 'file')
       .then(choice =>
         this._run(() => {
           keys.forEach(key => this._asking.delete(key));
           return this._settle(keys, choice, askedAbout);
         })
-      )
-      .finally(() => {
-        if (this._question === settled) {
-          this._question = null;
-        }
-      });
-    this._question = settled;
+      );
   }
 
   /**
@@ -623,7 +594,6 @@ export class CredentialsSync {
   private _importing = false;
   /** The keys a person is being asked about, and the answer's settling. */
   private readonly _asking = new Set<QbraidConfigKey>();
-  private _question: Promise<void> | null = null;
   private _started = false;
 }
 

@@ -115,11 +115,6 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
     }
   }
 
-  /** The running sync, if any (for tests and the status display). */
-  get sync(): CredentialsSync | null {
-    return this._sync;
-  }
-
   private async _configure(): Promise<void> {
     const composite = this._settings!.composite;
     const enabled = composite['syncQbraidrc'] !== false;

@@ -1,3 +1,4 @@
+import { answered } from '../syncstatus';
 /**
  * qbraidrc sync through the contents API of a real jupyter_server, whose root
  * is a temporary home directory; once at `/` and once under `/user/test/` as
@@ -77,7 +78,7 @@ describe.each(['/', '/user/test/'])(
       await start(settings);
       expect(settings.values.apiKey).toBe('terminal-key');
       await settings.set({ apiKey: 'lab-key' });
-      await sync!.idle();
+      await sync!.flush();
       expect(server.readQbraidrc()).toBe(
         TERMINAL_FILE.replace('terminal-key', 'lab-key')
       );
@@ -92,7 +93,8 @@ describe.each(['/', '/user/test/'])(
         TERMINAL_FILE.replace('terminal-key', 'newer-terminal-key')
       );
       await settings.set({ apiKey: 'lab-key' });
-      await sync!.idle();
+      await sync!.flush();
+      await answered(sync!);
       expect(conflicts).toEqual([
         { settings: ['apiKey'], path: '.qbraid/qbraidrc' }
       ]);
@@ -116,7 +118,7 @@ describe.each(['/', '/user/test/'])(
       expect(sync!.status.state).toBe('error');
       expect(sync!.status.message).toContain('qbraidrc line 3');
       await settings.set({ apiKey: 'other-key' });
-      await sync!.idle();
+      await sync!.flush();
       expect(server.readQbraidrc()).toBe(malformed);
     });
   }

@@ -69,7 +69,7 @@ it('a write the server fails (500) leaves the old file intact and is retried', a
   const sync = await tab(settings, failing);
   failNext = true;
   await settings.set({ apiKey: 'new-key' });
-  await sync.idle();
+  await sync.flush();
   expect(sync.status.state).toBe('error');
   expect(server.readQbraidrc()).toBe(ORIGINAL);
   await sync.checkFile();
@@ -90,7 +90,7 @@ it('two lab tabs changing settings at once converge with no lost update', async 
       b.set({ email: `b${round}@example.com` })
     ]);
     await Promise.all([syncA.flush(), syncB.flush()]);
-    await Promise.all([syncA.idle(), syncB.idle()]);
+    await Promise.all([syncA.flush(), syncB.flush()]);
     const text = server.readQbraidrc()!;
     expect(text).toContain(`api-key = key-from-a-${round}\n`);
     expect(text).toContain(`email = b${round}@example.com\n`);
