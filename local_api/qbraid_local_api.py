@@ -481,8 +481,18 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A client that goes away mid-answer (a closed tab, an aborted request) is
+    normal for an API; only other errors are printed, with their traceback."""
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(host: str, port: int, role: str, state: State, verbose: bool) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, port), Handler)
+    server = QuietServer((host, port), Handler)
     server.daemon_threads = True
     server.role = role  # type: ignore[attr-defined]
     server.state = state  # type: ignore[attr-defined]

@@ -1,7 +1,7 @@
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
-import { RETRY_OPTIONS } from './api/retry';
+import { RETRY_OPTIONS } from './api/retryoptions';
 import { CREDENTIAL_FIELDS, CredentialSetting, SYNCED_FIELDS } from './fields';
 import type { CredentialValues, ISyncedSettings } from './qbraidrc/sync';
 import type {

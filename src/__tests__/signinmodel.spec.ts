@@ -163,7 +163,6 @@ function modelSendingWith(
 ): SignInModel {
   return new SignInModel({
     session: new QbraidSession({ env: {}, transport, ...options }),
-    transport,
     save: async () => undefined,
     signOut: async () => undefined
   });

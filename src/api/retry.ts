@@ -1,15 +1,6 @@
-import type { IQbraidRetryOptions } from '../tokens';
+import { checkRetryCounts } from './retryoptions';
 
-/**
- * The session's retry options, as its constructor, \`update\` and the settings
- * name them.
- */
-export const RETRY_OPTIONS: ReadonlyArray<keyof IQbraidRetryOptions> = [
-  'retriesTotal',
-  'retriesConnect',
-  'backoffFactor',
-  'timeout'
-];
+export { RETRY_OPTIONS } from './retryoptions';
 
 /**
  * One failed attempt, as the retry policy sees it.
@@ -88,15 +79,14 @@ export class RetryPolicy {
    * Create a policy.
    */
   constructor(options: IRetryPolicyOptions = {}) {
-    this.total = RetryPolicy._count(options.total, 5, 'total');
-    this.connect = RetryPolicy._count(options.connect, 3, 'connect');
-    const factor = options.backoffFactor ?? 0.5;
-    if (!Number.isFinite(factor) || factor < 0) {
-      throw new RangeError(
-        `backoffFactor must be a number >= 0, got ${String(factor)}`
-      );
-    }
-    this.backoffFactor = factor;
+    const counts = checkRetryCounts({
+      total: options.total ?? 5,
+      connect: options.connect ?? 3,
+      backoffFactor: options.backoffFactor ?? 0.5
+    });
+    this.total = counts.total;
+    this.connect = counts.connect;
+    this.backoffFactor = counts.backoffFactor;
     this.maxRetryAfter = options.maxRetryAfter ?? RetryPolicy.BACKOFF_MAX;
     this.retryAfterMillisecondsAbove =
       options.retryAfterMillisecondsAbove ?? null;
@@ -215,20 +205,6 @@ export class RetryPolicy {
       return null;
     }
     return Math.max(0, date - this._now());
-  }
-
-  private static _count(
-    value: number | undefined,
-    fallback: number,
-    name: string
-  ): number {
-    const count = value ?? fallback;
-    if (!Number.isInteger(count) || count < 0) {
-      throw new RangeError(
-        `${name} must be a whole number >= 0, got ${String(count)}`
-      );
-    }
-    return count;
   }
 
   private readonly _now: () => number;

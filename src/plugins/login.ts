@@ -6,16 +6,9 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import {
-  describeSettingsErrors,
-  RegistrySettings,
-  settingsErrorReasons
-} from '../settings';
 import { IQbraidCredentialsSync } from '../tokens';
-import { addCommands, CommandIDs } from '../ui/commands';
 import { QbraidSidebar } from '../ui/sidebar';
-import { SignInModel } from '../ui/signinmodel';
-import { DOMAIN, PLUGIN_ID } from './ids';
+import { DOMAIN } from './ids';
 import { IQbraidSessionOwner, QbraidSessionOwner } from './owner';
 
 /**
@@ -39,37 +32,26 @@ export const loginPlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null
   ) => {
     const trans = (translator ?? nullTranslator).load(DOMAIN);
-    const { session } = owner;
-    const status = new SignInModel({
-      session,
-      // With keyStorage "server", a sign-in sends the key to the server.
-      server: owner,
-      // The check of a sign-in goes the way the session's requests go.
-      transport: session.transport,
-      // What the settings will apply, checked before anything is sent.
-      validate: async values => {
-        const settings = await registry.load(PLUGIN_ID);
-        const entered = Object.fromEntries(
-          Object.entries(values).filter(([, value]) => value)
-        );
-        const errors = settings.validate(
-          JSON.stringify({ ...settings.user, ...entered })
-        );
-        return errors ? settingsErrorReasons(errors) : null;
-      },
-      save: async values =>
-        new RegistrySettings(await registry.load(PLUGIN_ID)).save(values),
-      signOut: () => sync.signOut()
-    });
-    // The React views load after restore (or when the tab is opened first).
-    let views: Promise<typeof import('../ui/views')> | null = null;
-    const loadViews = () =>
-      (views ??= import('../ui/views').catch(error => {
-        views = null; // the next call tries again
+    // The model, commands and status item load with the panel's code:
+    // after restore, or when the tab is opened first.
+    let setUp: ReturnType<typeof Private.load> | null = null;
+    const load = () =>
+      (setUp ??= Private.load({
+        owner,
+        sync,
+        registry,
+        commands: app.commands,
+        palette,
+        statusBar,
+        trans,
+        openPanel,
+        pageOrigin: window.location.origin
+      }).catch(error => {
+        setUp = null; // the next call tries again
         throw error;
       }));
     const sidebar = new QbraidSidebar(
-      async () => new (await loadViews()).LoginPanel(status, trans),
+      async () => (await load()).panel(),
       trans
     );
     app.shell.add(sidebar, 'left', { rank: 900, type: 'qBraid' });
@@ -77,42 +59,17 @@ export const loginPlugin: JupyterFrontEndPlugin<void> = {
       app.shell.activateById(sidebar.id);
       void sidebar.focusFirst();
     };
-    void app.restored.then(async () => {
-      // A failure shows in the tab, which tries again when opened.
-      await sidebar.load().catch(() => undefined);
-      if (!statusBar) {
-        return;
-      }
-      try {
-        const { QbraidStatusItem } = await loadViews();
-        statusBar.registerStatusItem('jupyterlab-qbraid-session:status', {
-          item: new QbraidStatusItem(status, trans, openPanel),
-          align: 'left',
-          rank: 900
-        });
-      } catch (error) {
-        console.error('The qBraid status bar item could not load.', error);
-      }
-    });
-    addCommands(app.commands, {
-      status,
-      trans,
-      openPanel,
-      pageOrigin: window.location.origin
-    });
-    for (const command of Object.values(CommandIDs)) {
-      palette?.addItem({ command, category: 'qBraid' });
-    }
-    // After restore: the first check makes no request during start-up.
-    void app.restored
-      .then(() => session.ready)
-      .then(() => status.startAutoCheck());
-    // Hand-edited settings the schema refuses: name the setting and why.
-    void app.restored.then(() =>
-      registry.load(PLUGIN_ID).then(
-        () => (status.settingsError = null),
-        errors => (status.settingsError = describeSettingsErrors(errors))
-      )
-    );
+    // A failure shows in the tab, which tries again when opened.
+    void app.restored.then(() => sidebar.load().catch(() => undefined));
   }
 };
+
+namespace Private {
+  /** The login code, one chunk loaded on demand. */
+  export async function load(
+    options: import('./loginsetup').ILoginSetupOptions
+  ): ReturnType<(typeof import('./loginsetup'))['setUpLogin']> {
+    const { setUpLogin } = await import('./loginsetup');
+    return setUpLogin(options);
+  }
+}

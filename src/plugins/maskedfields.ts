@@ -5,7 +5,8 @@ import {
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { IFormRendererRegistry } from '@jupyterlab/ui-components';
 import { CREDENTIAL_FIELDS } from '../fields';
-import { createMaskedField } from '../ui/maskedinput';
+import type { FieldProps } from '@rjsf/utils';
+import * as React from 'react';
 import { DOMAIN, PLUGIN_ID } from './ids';
 
 /**
@@ -23,9 +24,19 @@ export const maskedFieldsPlugin: JupyterFrontEndPlugin<void> = {
     renderers: IFormRendererRegistry,
     translator: ITranslator | null
   ) => {
-    const fieldRenderer = createMaskedField(
-      (translator ?? nullTranslator).load(DOMAIN)
+    const trans = (translator ?? nullTranslator).load(DOMAIN);
+    // The input's code loads when the Settings Editor first shows a secret.
+    const Masked = React.lazy(() =>
+      import('../ui/maskedinput').then(({ createMaskedField }) => ({
+        default: createMaskedField(trans)
+      }))
     );
+    const fieldRenderer = (props: FieldProps) =>
+      React.createElement(
+        React.Suspense,
+        { fallback: null },
+        React.createElement(Masked, props)
+      );
     for (const field of CREDENTIAL_FIELDS.filter(f => f.secret)) {
       renderers.addRenderer(`${PLUGIN_ID}.${field.setting}`, {
         fieldRenderer

@@ -10,6 +10,14 @@ import type { ServerKeyStore } from '../api/serverkeys';
 export interface IQbraidSessionOwner {
   /** The session itself. */
   readonly session: QbraidSession;
+  /** Resolves once the session is configured (after the lab is restored). */
+  readonly server: Promise<IQbraidSessionServer>;
+}
+
+/**
+ * Where the credentials are kept, known once the session is configured.
+ */
+export interface IQbraidSessionServer {
   /** The credentials the Jupyter server holds (sign-in and sign-out there). */
   readonly serverKeys: ServerKeyStore;
   /** Whether the credentials are held by the Jupyter server (`keyStorage` is `server`). */

@@ -2,14 +2,12 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { PageConfig } from '@jupyterlab/coreutils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { fetchServerInfo } from '../api/serverhalf';
-import { QbraidrcSyncManager } from '../qbraidrc/syncmanager';
-import { IQbraidCredentialsSync } from '../tokens';
-import { askWhichWins, notifySyncErrors } from '../ui/syncnotifications';
-import { DOMAIN, PLUGIN_ID } from './ids';
+import { ISignal, Signal } from '@lumino/signaling';
+import type { QbraidrcSyncManager } from '../qbraidrc/syncmanager';
+import { IQbraidCredentialsSync, IQbraidSyncStatus } from '../tokens';
+import { DOMAIN } from './ids';
 import { IQbraidSessionOwner, QbraidSessionOwner } from './owner';
 
 /**
@@ -31,25 +29,65 @@ export const syncPlugin: JupyterFrontEndPlugin<IQbraidCredentialsSync> = {
     translator: ITranslator | null
   ): IQbraidCredentialsSync => {
     const trans = (translator ?? nullTranslator).load(DOMAIN);
-    // A `false` page option reads as '' (PageConfig drops falsy values): unknown.
-    const allowHidden = String(PageConfig.getOption('allow_hidden_files'));
-    const serverSettings = app.serviceManager.serverSettings;
-    const manager = new QbraidrcSyncManager({
-      session: owner.session,
-      serverKeys: owner.serverKeys,
-      contents: app.serviceManager.contents,
-      serverSettings,
-      serverInfo: () => fetchServerInfo(serverSettings),
-      serverRoot: PageConfig.getOption('serverRoot'),
-      allowHidden: allowHidden.toLowerCase() === 'true' ? true : null,
-      resolveConflict: askWhichWins(trans)
-    });
-    manager.statusChanged.connect(notifySyncErrors(trans));
-    // A refused access token may have been rotated in qbraidrc.
-    owner.session.addCredentialsReader(() => manager.syncNow());
-    void Promise.all([app.restored, registry.load(PLUGIN_ID)]).then(
-      ([, settings]) => manager.start(settings)
+    return new Private.DeferredSync(
+      app.restored
+        .then(() => import('./syncsetup'))
+        .then(({ startSync }) => startSync(app, owner, registry, trans))
     );
-    return manager;
   }
 };
+
+namespace Private {
+  /**
+   * The sync as other plugins see it from start-up: its status is the
+   * manager's once that has loaded; its actions wait for it.
+   */
+  export class DeferredSync implements IQbraidCredentialsSync {
+    constructor(manager: Promise<QbraidrcSyncManager>) {
+      this._manager = manager;
+      manager.then(
+        loaded => {
+          loaded.statusChanged.connect((_, status) => this._set(status));
+          this._set(loaded.status);
+        },
+        error =>
+          this._set({
+            ...this._status,
+            state: 'error',
+            message: `The qbraidrc sync could not start: ${(error as Error).message}`
+          })
+      );
+    }
+
+    get status(): IQbraidSyncStatus {
+      return { ...this._status };
+    }
+
+    get statusChanged(): ISignal<this, IQbraidSyncStatus> {
+      return this._statusChanged;
+    }
+
+    async syncNow(): Promise<void> {
+      return (await this._manager).syncNow();
+    }
+
+    async signOut(): Promise<void> {
+      return (await this._manager).signOut();
+    }
+
+    private _set(status: IQbraidSyncStatus): void {
+      this._status = { ...status };
+      this._statusChanged.emit(this.status);
+    }
+
+    private readonly _manager: Promise<QbraidrcSyncManager>;
+    private _status: IQbraidSyncStatus = {
+      state: 'idle',
+      time: null,
+      message: 'Waiting for the lab to start.',
+      path: '',
+      writes: 0
+    };
+    private readonly _statusChanged = new Signal<this, IQbraidSyncStatus>(this);
+  }
+}

@@ -1,11 +1,9 @@
 import { ISignal, Signal } from '@lumino/signaling';
-import { endpointForApiKey } from '../api/dialects';
 import { CREDENTIAL_FIELDS } from '../fields';
 import { ConfigError } from '../api/errors';
-import { QbraidSession } from '../api/session';
+import type { QbraidSession } from '../api/session';
 import { normalizeBaseUrl } from '../api/url';
 import { settingsProblems } from '../api/validation';
-import type { IQbraidTransport } from '../api/transport';
 import type { ServerKeyStore } from '../api/serverkeys';
 import type {
   ApiVersionOption,
@@ -53,15 +51,13 @@ export interface IAccount {
  * Options of the connection status.
  */
 export interface ISignInModelOptions {
-  session: IQbraidSession;
+  session: QbraidSession;
   /** Saves credentials that passed the check (to the user settings); empty values are left out. */
   save: (values: Partial<ISignInValues>) => Promise<void>;
   /** Clears the credentials (settings and qbraidrc). */
   signOut: () => Promise<void>;
   /** A session that checks entered credentials before they are saved. */
   probe?: (values: ISignInValues) => QbraidSession;
-  /** What the default probe sends with: the session's own route (proxy or direct). */
-  transport?: IQbraidTransport;
   /**
    * The settings' own check of values about to be saved (the schema), run
    * before anything is sent; a message naming the refused setting, or `null`.
@@ -93,8 +89,20 @@ export class SignInModel {
     this.session = options.session;
     this._save = options.save;
     this._signOut = options.signOut;
-    this._probe = options.probe ?? (values => this._defaultProbe(values));
-    this._transport = options.transport;
+    this._probe =
+      options.probe ??
+      (values =>
+        this.session.candidate(
+          {
+            userEmail: values.email || null,
+            apiKey: values.apiKey,
+            baseUrl: values.baseUrl || null,
+            apiVersion: values.apiVersion || undefined
+          },
+          // Someone is waiting on the panel: an API that asks for a long
+          // pause is said at once, not waited for.
+          { maxRetryAfter: Private.INTERACTIVE_RETRY_AFTER }
+        ));
     this._validate = options.validate ?? null;
     this._now = options.now ?? (() => new Date());
     this._server = options.server ?? null;
@@ -104,7 +112,7 @@ export class SignInModel {
   }
 
   /** The session this is the status of. */
-  readonly session: IQbraidSession;
+  readonly session: QbraidSession;
 
   /** Emitted when anything shown changes. */
   get changed(): ISignal<this, void> {
@@ -355,39 +363,6 @@ export class SignInModel {
     return this._validate ? this._validate(values) : null;
   }
 
-  /**
-   * A session for the entered values: the session's API unless others are
-   * entered; a white-label key's own API when no base URL is entered, as
-   * qbraid-core picks it.
-   */
-  private _defaultProbe(values: ISignInValues): QbraidSession {
-    const baseUrl =
-      values.baseUrl ||
-      (values.apiVersion === 'legacy'
-        ? null
-        : endpointForApiKey(values.apiKey)) ||
-      (values.apiVersion ? null : this.session.baseUrl);
-    const probe = new QbraidSession({
-      userEmail: values.email || null,
-      apiKey: values.apiKey,
-      baseUrl,
-      apiVersion:
-        values.apiVersion ||
-        (values.baseUrl ? 'auto' : this.session.apiVersion),
-      env: {},
-      transport: this._transport,
-      // Someone is waiting on the panel: an API that asks for a long pause
-      // is said at once, not waited for.
-      maxRetryAfter: Private.INTERACTIVE_RETRY_AFTER
-    });
-    // The retry settings in force are the session's dialect's: they apply to
-    // a probe of the same API only.
-    if (probe.apiVersion === this.session.apiVersion) {
-      probe.update(this.session.retryOptions);
-    }
-    return probe;
-  }
-
   private async _track(
     kind: 'sign-in' | 'check',
     run: (signal: AbortSignal) => Promise<IQbraidIdentity>
@@ -544,7 +519,6 @@ export class SignInModel {
   private _verified: string | null = null;
   private _settingsError: string | null = null;
   private _abort: AbortController | null = null;
-  private readonly _transport: IQbraidTransport | undefined;
   private readonly _validate:
     ((values: Partial<ISignInValues>) => Promise<string | null>) | null;
 }

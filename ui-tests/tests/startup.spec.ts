@@ -4,7 +4,7 @@ test.use({ autoGoto: false });
 
 const STATIC = '/lab/extensions/jupyterlab-qbraid-session/static/';
 
-test('before restore the lab loads one chunk of ours, style included; the panel, the sync and the refresher code after restore', async ({
+test('before restore the lab loads the remote entry, the plugins with the light session, and the declared style; the request machinery, the setup, the panel and the sync after restore', async ({
   page
 }) => {
   await page.addInitScript(() => {
@@ -39,14 +39,15 @@ test('before restore the lab loads one chunk of ours, style included; the panel,
       styled: w.__styledAtRestore as boolean
     };
   }, STATIC);
-  expect(before).toHaveLength(2);
+  // The remote entry, the plugins' chunk, and the declared style's chunk.
+  expect(before).toHaveLength(3);
   expect(before.filter(name => name.startsWith('remoteEntry.'))).toHaveLength(
     1
   );
   expect(styled).toBe(true);
-  // Three chunks after restore: the React views, the sync's working parts,
-  // and the access-token refresher.
-  expect(after).toHaveLength(3);
+  // After restore: the session's setup, the sync's, the login UI and the
+  // request machinery, each its own chunk (some share a vendor chunk).
+  expect(after.length).toBeGreaterThanOrEqual(4);
   expect(before.filter(name => after.includes(name))).toEqual([]);
   // The sidebar tab was there from the start; its panel is filled in.
   await expect(

@@ -1,0 +1,491 @@
+import {
+  AuthError,
+  InsufficientCreditsError,
+  QbraidApiError,
+  QbraidNetworkError
+} from './errors';
+import { CREDENTIAL_HEADERS } from '../fields';
+import { redact } from './redact';
+import type { IState } from './resolve';
+import { AttemptFailure, RetryPolicy } from './retry';
+import { IQbraidTransport, QbraidTransport, TransportError } from './transport';
+import type { IQbraidRequestInit } from '../tokens';
+import { MAX_CREDENTIAL_LENGTH } from './validation';
+
+/**
+ * What a request needs of its session: the state in force when it is sent
+ * (read again after a reread of the credentials), its route, and its
+ * life (closed, sleeping between retries).
+ */
+export interface IRequestContext {
+  state(): IState;
+  /** What sends it (`null`: a direct fetch). */
+  transport(): IQbraidTransport | null;
+  /** Whether the Jupyter server adds the credentials. */
+  serverCredentials(): boolean;
+  /** Aborts when the session closes. */
+  readonly closed: AbortSignal;
+  readonly maxResponseBytes: number;
+  /** Waits between retries (`null`: a timer). */
+  readonly sleep: ((ms: number, signal: AbortSignal) => Promise<void>) | null;
+  /** The secrets an error must never show. */
+  secrets(): string[];
+  /** Whether these credentials include an access token (sent, or added by the server). */
+  sentAccessToken(headers: Record<string, string>): boolean;
+  /** What identifies the credentials in force (compared, never shown). */
+  credentialStamp(): string;
+  /** Read the credentials again (a rotated access token). */
+  rereadCredentials(): Promise<void>;
+  /** Throws the session's `closed` error once it is closed. */
+  checkOpen(): void;
+}
+
+/**
+ * Send a request to `url` with the session's credentials, retrying per its
+ * policy; resolves with the parsed JSON body (`null` when empty). A 401 to
+ * an access token rereads the credentials once and, only with other ones,
+ * tries once more.
+ */
+export async function send(
+  context: IRequestContext,
+  method: string,
+  url: string,
+  init: IQbraidRequestInit
+): Promise<unknown> {
+  // Header names are lower case in the state; per-call ones are merged in.
+  const credentials = () => {
+    const { headers: base } = context.state();
+    const headers = init.headers
+      ? mergeHeaders(base, init.headers)
+      : { ...base };
+    const secrets = init.headers
+      ? [...context.secrets(), ...credentialValues(headers)]
+      : context.secrets();
+    if (init.json !== undefined) {
+      headers['content-type'] ??= 'application/json';
+    }
+    return { headers, secrets };
+  };
+  let { headers, secrets } = credentials();
+  const body =
+    init.json !== undefined ? JSON.stringify(init.json) : (init.body ?? null);
+  const state = context.state();
+  const policy = new RetryPolicy(state.policy);
+  const retry = state.retry;
+  const timeout = init.timeout ?? retry.timeout;
+  const failures: AttemptFailure[] = [];
+  let reread = false;
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await attemptOnce(
+      context,
+      { method, url, headers, body },
+      { signal: init.signal, timeout, attempt, secrets }
+    );
+    if (outcome.ok) {
+      return outcome.value;
+    }
+    if (
+      !reread &&
+      outcome.failure.kind === 'status' &&
+      outcome.failure.status === 401 &&
+      context.sentAccessToken(headers)
+    ) {
+      // A rotated token: read the credentials again, once; retried once
+      // only with other credentials, never with the same.
+      reread = true;
+      const before = context.credentialStamp();
+      await context.rereadCredentials();
+      if (context.credentialStamp() !== before && !context.closed.aborted) {
+        ({ headers, secrets } = credentials());
+        continue;
+      }
+    }
+    const decision = policy.decide(method, failures, outcome.failure);
+    failures.push(outcome.failure);
+    if (!decision.retry) {
+      throw outcome.error;
+    }
+    await wait(context, decision.delayMs, init.signal, attempt, secrets);
+  }
+}
+
+/** The direct transport of sessions given none (the global fetch; it holds no state). */
+let direct: QbraidTransport | null = null;
+
+type Outcome =
+  | { ok: true; value: unknown }
+  | { ok: false; failure: AttemptFailure; error: QbraidApiError };
+
+/**
+ * The signal of one attempt: the caller's, the session's close and the
+ * timeout. `AbortSignal.any` and `AbortSignal.timeout` where the runtime has
+ * them (they hold no listener on a signal that outlives the attempt); else
+ * a controller whose listeners are removed when the attempt ends.
+ */
+function attemptSignal(
+  signals: AbortSignal[],
+  timeout: number
+): { signal: AbortSignal; timedOut: () => boolean; done: () => void } {
+  const Signal = AbortSignal as typeof AbortSignal & {
+    any?: (signals: AbortSignal[]) => AbortSignal;
+    timeout?: (ms: number) => AbortSignal;
+  };
+  if (
+    typeof Signal.any === 'function' &&
+    typeof Signal.timeout === 'function'
+  ) {
+    const timer = timeout > 0 ? Signal.timeout(timeout) : null;
+    return {
+      signal: Signal.any(timer ? [...signals, timer] : signals),
+      timedOut: () => !!timer?.aborted,
+      done: () => undefined
+    };
+  }
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  signals.forEach(s => s.addEventListener('abort', abort));
+  if (signals.some(s => s.aborted)) {
+    controller.abort();
+  }
+  let expired = false;
+  const timer =
+    timeout > 0
+      ? setTimeout(() => {
+          expired = true;
+          controller.abort();
+        }, timeout)
+      : null;
+  return {
+    signal: controller.signal,
+    timedOut: () => expired,
+    done: () => {
+      if (timer !== null) {
+        clearTimeout(timer);
+      }
+      signals.forEach(s => s.removeEventListener('abort', abort));
+    }
+  };
+}
+
+/** One attempt: an answer, or the failure and the error it would end with. */
+async function attemptOnce(
+  context: IRequestContext,
+  request: {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    body: string | null;
+  },
+  options: {
+    signal?: AbortSignal;
+    timeout: number;
+    attempt: number;
+    secrets: string[];
+  }
+): Promise<Outcome> {
+  const { attempt, secrets } = options;
+  const linked = attemptSignal(
+    options.signal ? [context.closed, options.signal] : [context.closed],
+    options.timeout
+  );
+  // Only error messages need it.
+  const origin = () => new URL(request.url).origin;
+  try {
+    const transport = context.transport() ?? (direct ??= new QbraidTransport());
+    const response = await transport.send({
+      ...request,
+      signal: linked.signal,
+      serverCredentials: context.serverCredentials()
+    });
+    const text =
+      request.method === 'HEAD'
+        ? ''
+        : await readText(response, context.maxResponseBytes, request);
+    if (response.ok) {
+      return { ok: true, value: parseBody(text, response, secrets) };
+    }
+    return {
+      ok: false,
+      failure: {
+        kind: 'status',
+        status: response.status,
+        retryAfter: response.headers.get('Retry-After')
+      },
+      error: responseError(request, response, text, attempt, secrets)
+    };
+  } catch (error) {
+    context.checkOpen();
+    if (options.signal?.aborted) {
+      throw new QbraidApiError(`The request to ${origin()} was aborted.`, {
+        code: 'aborted',
+        attempts: attempt,
+        cause: options.signal.reason
+      });
+    }
+    if (error instanceof QbraidApiError) {
+      throw error;
+    }
+    if (linked.timedOut()) {
+      return {
+        ok: false,
+        failure: { kind: 'read' },
+        error: new QbraidNetworkError(
+          `The qBraid API at ${origin()} did not answer within ${options.timeout} ms (${attempt} attempt${attempt > 1 ? 's' : ''}).`,
+          'timeout',
+          { attempts: attempt, secrets }
+        )
+      };
+    }
+    const kind = error instanceof TransportError ? error.kind : 'read';
+    const via = error instanceof TransportError ? error.via : 'direct';
+    const detail = error instanceof Error ? error.message : String(error);
+    const cors =
+      via === 'direct'
+        ? ' In a browser this is also what a refused CORS preflight looks like: the API must allow ' +
+          "this page's origin and the credential headers."
+        : '';
+    return {
+      ok: false,
+      failure: { kind },
+      error: new QbraidNetworkError(
+        `Could not ${kind === 'connect' ? 'connect to' : 'get an answer from'} the qBraid API at ${origin()} ` +
+          `${via === 'server' ? 'through the Jupyter server ' : ''}(${attempt} attempt${attempt > 1 ? 's' : ''}): ${detail}.${cors}`,
+        kind,
+        { attempts: attempt, cause: error, secrets, via }
+      )
+    };
+  } finally {
+    linked.done();
+  }
+}
+
+/** The wait before a retry; the caller's abort or the session's close ends it. */
+async function wait(
+  context: IRequestContext,
+  ms: number,
+  signal: AbortSignal | undefined,
+  attempt: number,
+  secrets: string[]
+): Promise<void> {
+  const linked = attemptSignal(
+    signal ? [context.closed, signal] : [context.closed],
+    0
+  );
+  try {
+    await (context.sleep ?? sleep)(ms, linked.signal);
+  } catch (error) {
+    context.checkOpen();
+    throw new QbraidApiError('The request was aborted between retries.', {
+      code: 'aborted',
+      attempts: attempt,
+      cause: error,
+      secrets
+    });
+  } finally {
+    linked.done();
+  }
+}
+
+/** How much of a message from the API is shown. */
+const EXCERPT = 300;
+
+/**
+ * How much of an answer is looked at for an excerpt: enough for any secret
+ * (a credential's longest) to be found whole before the cut.
+ */
+const EXCERPT_SOURCE = EXCERPT + 2 * MAX_CREDENTIAL_LENGTH;
+
+/**
+ * The answer's text, read as a stream and cut off past `cap` bytes with an
+ * error that says so (an endless answer must not fill the tab's memory).
+ */
+async function readText(
+  response: Response,
+  cap: number,
+  request: { method: string; url: string }
+): Promise<string> {
+  const tooLarge = () =>
+    new QbraidApiError(
+      `The qBraid API's answer to ${request.method} ${new URL(request.url).pathname} is larger than ` +
+        `${Math.round(cap / 1024 / 1024)} MB; it was not read further.`,
+      { status: response.status, code: 'response_too_large' }
+    );
+  if (Number(response.headers.get('Content-Length')) > cap) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  const body = response.body;
+  if (!body || typeof body.getReader !== 'function') {
+    return response.text();
+  }
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      break;
+    }
+    size += value.byteLength;
+    if (size > cap) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
+}
+
+/** Per-call headers merged over the session's, names compared case-insensitively. */
+function mergeHeaders(
+  base: Record<string, string>,
+  extra: Record<string, string> | undefined
+): Record<string, string> {
+  const merged: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...base })) {
+    merged[name.toLowerCase()] = value;
+  }
+  for (const [name, value] of Object.entries(extra ?? {})) {
+    merged[name.toLowerCase()] = value;
+  }
+  return merged;
+}
+
+function credentialValues(headers: Record<string, string>): string[] {
+  return Object.entries(headers)
+    .filter(([name]) => CREDENTIAL_HEADERS.includes(name))
+    .map(([, value]) => value);
+}
+
+function parseBody(
+  text: string,
+  response: Response,
+  secrets: string[]
+): unknown {
+  if (!text.trim()) {
+    return null;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new QbraidApiError(
+      `The qBraid API answered ${response.status} with a body that is not JSON: ${excerpt(text, secrets)}`,
+      { status: response.status, code: 'invalid_json', secrets }
+    );
+  }
+}
+
+/**
+ * The start of `text` for a message: every secret redacted first, then cut,
+ * so no part of a secret survives at the cut.
+ */
+function excerpt(text: string, secrets: string[]): string {
+  const flat = redact(text.slice(0, EXCERPT_SOURCE), secrets)
+    .replace(/\s+/g, ' ')
+    .trim();
+  return flat.length > EXCERPT ? flat.slice(0, EXCERPT) + '…' : flat;
+}
+
+/**
+ * The error for an error status, from the API's envelope when it has one
+ * (v1 `{success, message, error: {code, message, ...details}}`, legacy
+ * `{error: {message, code}}`), else the body's text.
+ */
+function responseError(
+  request: { method: string; url: string },
+  response: Response,
+  text: string,
+  attempts: number,
+  secrets: string[]
+): QbraidApiError {
+  let message: string | null = null;
+  let code: string | null = null;
+  let details: Record<string, unknown> | null = null;
+  try {
+    const data = JSON.parse(text);
+    const error = data?.error;
+    if (error && typeof error === 'object') {
+      message = typeof error.message === 'string' ? error.message : null;
+      code =
+        error.code !== undefined && error.code !== null
+          ? String(error.code)
+          : null;
+      const rest = Object.entries(error).filter(
+        ([key]) => !['message', 'code', 'success'].includes(key)
+      );
+      details = rest.length
+        ? (redactDeep(Object.fromEntries(rest), secrets) as Record<
+            string,
+            unknown
+          >)
+        : null;
+    } else if (typeof error === 'string') {
+      message = error;
+    }
+    if (!message && typeof data?.message === 'string') {
+      message = data.message;
+    }
+  } catch {
+    // Not JSON: the body text is the message.
+  }
+  const detail =
+    excerpt(message ?? text, secrets) || response.statusText || 'no details';
+  code = code === null ? null : excerpt(code, secrets);
+  const path = new URL(request.url).pathname;
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+  const full = `${request.method} ${path} failed with ${response.status}${tries}: ${detail}${code ? ` (${code})` : ''}`;
+  const options = {
+    status: response.status,
+    code,
+    attempts,
+    secrets,
+    details
+  };
+  if (code === 'INSUFFICIENT_CREDITS') {
+    return new InsufficientCreditsError(full, options);
+  }
+  if (response.status === 401 || response.status === 403) {
+    return new AuthError(`Invalid qBraid API credentials. ${full}`, options);
+  }
+  return new QbraidApiError(full, options);
+}
+
+/** `value` with every string in it redacted. */
+function redactDeep(value: unknown, secrets: string[]): unknown {
+  if (typeof value === 'string') {
+    return redact(value, secrets);
+  }
+  if (Array.isArray(value)) {
+    return value.map(item => redactDeep(item, secrets));
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [
+        redact(key, secrets),
+        redactDeep(item, secrets)
+      ])
+    );
+  }
+  return value;
+}
+
+/** Wait `ms`, rejecting early when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
