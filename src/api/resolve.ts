@@ -205,25 +205,24 @@ function stateOf(
       { code: 'invalid_option' }
     );
   }
-  const policy: IRetryPolicyOptions = {
+  const counts = {
     total: retry.retriesTotal,
     connect: retry.retriesConnect,
-    backoffFactor: retry.backoffFactor,
-    maxRetryAfter: sources.maxRetryAfter ?? dialect.maxRetryAfter,
-    retryAfterMillisecondsAbove: dialect.retryAfterMillisecondsAbove,
-    now: sources.now
+    backoffFactor: retry.backoffFactor
   };
   try {
-    checkRetryCounts({
-      total: retry.retriesTotal,
-      connect: retry.retriesConnect,
-      backoffFactor: retry.backoffFactor
-    });
+    checkRetryCounts(counts);
   } catch (error) {
     throw new ConfigError((error as Error).message, {
       code: 'invalid_option'
     });
   }
+  const policy: IRetryPolicyOptions = {
+    ...counts,
+    maxRetryAfter: sources.maxRetryAfter ?? dialect.maxRetryAfter,
+    retryAfterMillisecondsAbove: dialect.retryAfterMillisecondsAbove,
+    now: sources.now
+  };
   return {
     dialect,
     values,

@@ -9,6 +9,7 @@ import type { QbraidrcSyncManager } from '../qbraidrc/syncmanager';
 import { IQbraidCredentialsSync, IQbraidSyncStatus } from '../tokens';
 import { DOMAIN } from './ids';
 import { IQbraidSessionOwner, QbraidSessionOwner } from './owner';
+import { WAITING_STATUS } from '../qbraidrc/status';
 
 /**
  * Two-way sync of the credentials with the server's ~/.qbraid/qbraidrc,
@@ -81,13 +82,7 @@ namespace Private {
     }
 
     private readonly _manager: Promise<QbraidrcSyncManager>;
-    private _status: IQbraidSyncStatus = {
-      state: 'idle',
-      time: null,
-      message: 'Waiting for the lab to start.',
-      path: '',
-      writes: 0
-    };
+    private _status: IQbraidSyncStatus = { ...WAITING_STATUS };
     private readonly _statusChanged = new Signal<this, IQbraidSyncStatus>(this);
   }
 }

@@ -12,6 +12,7 @@ import type {
   IQbraidCredentialsSync,
   IQbraidSyncStatus
 } from '../tokens';
+import { WAITING_STATUS } from './status';
 
 /** The sync's working parts, loaded when the sync starts. */
 type Engine = typeof import('./engine');
@@ -54,13 +55,7 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
    */
   constructor(options: IQbraidrcSyncManagerOptions) {
     this._options = options;
-    this._status = {
-      state: 'idle',
-      time: null,
-      message: 'Waiting for the lab to start.',
-      path: '',
-      writes: 0
-    };
+    this._status = { ...WAITING_STATUS };
   }
 
   /** The outcome of the last sync. */
