@@ -271,6 +271,12 @@ async function proxyFigures(api: LocalApi) {
   }
 }
 
+/** Past the sync's quiet time (400 ms), then whatever is still pending is written. */
+async function settled(sync: CredentialsSync): Promise<void> {
+  await new Promise(resolve => setTimeout(resolve, 500));
+  await sync.flush();
+}
+
 async function syncFigures() {
   const server = await JupyterServer.start();
   try {
@@ -290,14 +296,14 @@ async function syncFigures() {
       await settings.set({ apiKey: `burst-key-${i}` });
       await new Promise(resolve => setTimeout(resolve, 19));
     }
-    await sync.idle();
+    await settled(sync);
     const burst = sync.status.writes - before;
     const beforeUnchanged = sync.status.writes;
     for (let i = 0; i < 10; i++) {
       await settings.set({ apiKey: 'burst-key-49' });
       await settings.set({});
     }
-    await sync.idle();
+    await settled(sync);
     const unchanged = sync.status.writes - beforeUnchanged;
     sync.dispose();
     return { burst, unchanged };
