@@ -10,11 +10,23 @@ CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM_PATH ?= $(CHROMIUM)
 LAB_PORT ?= 8888
 
-.PHONY: lab test demo bench install build consumer lint unit integration python ui clean
+.PHONY: lab lite lite-site test demo bench install build consumer lint unit integration python ui clean
 
 ## lab: install everything, build, and start JupyterLab with the extension
 lab: build
 	jupyter lab --port=$(LAB_PORT) $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+LITE_PORT ?= 8000
+
+## lite: build a JupyterLite site (no Jupyter server: the browser's drive and settings) with the
+## extension and the consumer example, in lite/_output, and serve it on port $(LITE_PORT)
+lite: lite-site
+	cd lite && jupyter lite serve --port=$(LITE_PORT)
+
+# Built afresh each time: the site holds copies of the extensions' files.
+lite-site: build
+	rm -rf lite/_output lite/.jupyterlite.doit.db
+	cd lite && jupyter lite build
 
 ## test: lint and the suites that need no build first (unit, reliability, security), then the
 ## build, then integration, Python (pytest) and browser tests; a summary line per suite
@@ -24,7 +36,7 @@ test: install
 	npx jest --selectProjects unit --json --outputFile=$(STAMP)/unit.json || status=1; \
 	NODE_OPTIONS=--expose-gc npx jest --selectProjects reliability --json --outputFile=$(STAMP)/reliability.json || status=1; \
 	npx jest --selectProjects security --json --outputFile=$(STAMP)/security.json || status=1; \
-	$(MAKE) --no-print-directory build || { status=1; build=failed; }; \
+	$(MAKE) --no-print-directory lite-site || { status=1; build=failed; }; \
 	if [ -z "$$build" ]; then \
 	  npx jest --selectProjects integration --json --outputFile=$(STAMP)/integration.json || status=1; \
 	  $(PY) -m pytest -q --junitxml=$(STAMP)/python.xml tests || status=1; \

@@ -16,6 +16,7 @@ export default tseslint.config(
       'ui-tests/test-results/',
       'ui-tests/playwright-report/',
       'bench/results/',
+      'lite/_output/',
       '**/*.d.ts'
     ]
   },

@@ -15,6 +15,9 @@ const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 const API_PORT = 8766;
 const DIRECT_API_PORT = 8768;
 const LAB_PORT = 8888;
+// The JupyterLite site of `make lite-site`, and an API that answers CORS for it.
+const LITE_PORT = 8770;
+const LITE_API_PORT = 8772;
 const BASE_PATH = process.env.QBRAID_LAB_BASE_URL || '/';
 // Workers inherit the environment: one home for the whole run.
 process.env.QBRAID_GALATA_HOME ??= fs.mkdtempSync(
@@ -79,6 +82,23 @@ module.exports = {
         `python3 ../local_api/qbraid_local_api.py --port ${DIRECT_API_PORT} --other-port ${DIRECT_API_PORT + 1} ` +
         `--allow-origin http://localhost:${LAB_PORT} --allow-origin http://127.0.0.1:${LAB_PORT}`,
       url: `http://127.0.0.1:${DIRECT_API_PORT}/_control/health`,
+      timeout: 30 * 1000,
+      reuseExistingServer: false
+    },
+    {
+      // A static site, as JupyterLite is deployed: no Jupyter server behind it.
+      command: `python3 -m http.server ${LITE_PORT} --bind 127.0.0.1 --directory ../lite/_output`,
+      url: `http://127.0.0.1:${LITE_PORT}/lab/index.html`,
+      stdout: 'ignore',
+      stderr: 'ignore',
+      timeout: 30 * 1000,
+      reuseExistingServer: false
+    },
+    {
+      command:
+        `python3 ../local_api/qbraid_local_api.py --port ${LITE_API_PORT} --other-port ${LITE_API_PORT + 1} ` +
+        `--allow-origin http://127.0.0.1:${LITE_PORT}`,
+      url: `http://127.0.0.1:${LITE_API_PORT}/_control/health`,
       timeout: 30 * 1000,
       reuseExistingServer: false
     }

@@ -77,7 +77,25 @@ describe('ConnectionRouter', () => {
     });
   });
 
-  it('goes direct without a server half (frontend-only, JupyterLite)', async () => {
+  it('in JupyterLite asks no server and says why requests go from the browser', async () => {
+    const direct = new Recorder('direct');
+    const proxy = new Recorder('proxy');
+    const r = new ConnectionRouter({
+      serverSettings: ServerConnection.makeSettings(),
+      direct,
+      proxy,
+      fetchInfo: () => Promise.reject(new Error('the server was asked')),
+      withoutServer: true
+    });
+    await r.send(request(`${API}/x`));
+    expect([direct.sent.length, proxy.sent.length]).toEqual([1, 0]);
+    expect(r.route(API)).toEqual({
+      via: 'direct',
+      reason: expect.stringContaining('JupyterLite has no Jupyter server')
+    });
+  });
+
+  it('goes direct without a server half (frontend-only install)', async () => {
     const { r, direct } = router(null);
     await r.send(request(`${API}/x`));
     expect(direct.sent).toHaveLength(1);

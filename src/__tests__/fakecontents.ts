@@ -34,6 +34,8 @@ export class FakeContents {
   afterSave: ((path: string) => void) | null = null;
   /** Refuse every request with this status. */
   refuse: { status: number; message: string } | null = null;
+  /** What the real service emits after a save. */
+  readonly fileChanged = new Signal<this, Contents.IChangedArgs>(this);
   private _clock = 0;
 
   /** Change a file as a terminal would (outside the contents service). */
@@ -101,6 +103,7 @@ export class FakeContents {
     this.edit(path, String(options.content));
     const model = this._model(path, 'file', null, this.files.get(path)!.mtime);
     this.afterSave?.(path);
+    this.fileChanged.emit({ type: 'save', oldValue: null, newValue: model });
     return model;
   }
 

@@ -10,6 +10,7 @@ import { describeError } from '../ui/errormessages';
 import { IQbraidSessionOptions, QbraidSession } from '../api/session';
 import type { IQbraidTransport } from '../api/transport';
 import { nullTranslator } from '@jupyterlab/translation';
+import type { IQbraidCredentials } from '../tokens';
 import { FakeApi, rejection } from './fakeapi';
 
 const BASE = 'https://api.example.test/api';
@@ -104,6 +105,129 @@ describe('SignInModel', () => {
     session.update({ apiKey: 'k-1' });
     await status.signOut();
     expect(status.state).toBe('signed-out');
+  });
+
+  it('offers nothing page-only, and says nothing of where the key is, where the settings keep it', async () => {
+    expect([status.canKeepForPage, status.keyLocation]).toEqual([false, null]);
+    api.answers = [FakeApi.json({ email: 'me@example.com' })];
+    await status.signIn({
+      email: '',
+      apiKey: 'k-1',
+      baseUrl: '',
+      pageOnly: true
+    });
+    expect(saved).toEqual([{ email: 'me@example.com', apiKey: 'k-1' }]);
+  });
+});
+
+describe('SignInModel keeping the key for this page only (JupyterLite)', () => {
+  let api: FakeApi;
+  let session: QbraidSession;
+  let saved: Partial<ISignInValues>[];
+  let held: IQbraidCredentials[];
+  let validated: Partial<ISignInValues>[];
+  let status: SignInModel;
+
+  beforeEach(() => {
+    api = new FakeApi();
+    session = new QbraidSession({
+      baseUrl: BASE,
+      env: {},
+      transport: new QbraidTransport({ fetch: api.fetch }),
+      sleep: api.sleep
+    });
+    saved = [];
+    held = [];
+    validated = [];
+    let holding = false;
+    status = new SignInModel({
+      session,
+      validate: async values => {
+        validated.push(values);
+        return null;
+      },
+      save: async values => {
+        saved.push(values);
+        session.update({ userEmail: values.email, apiKey: values.apiKey });
+      },
+      signOut: async () => session.update({ apiKey: null, userEmail: null }),
+      pageOnly: {
+        get held() {
+          return holding;
+        },
+        hold: values => {
+          holding = true;
+          held.push(values);
+          session.update(values);
+        },
+        clear: () => {
+          if (holding) {
+            holding = false;
+            session.update({ apiKey: null, userEmail: null });
+          }
+        }
+      },
+      probe: values =>
+        new QbraidSession({
+          baseUrl: values.baseUrl || BASE,
+          apiKey: values.apiKey,
+          env: {},
+          transport: new QbraidTransport({ fetch: api.fetch }),
+          sleep: api.sleep
+        })
+    });
+  });
+
+  it("says the browser's storage keeps a saved key, and offers to keep it in this page instead", () => {
+    expect(status.canKeepForPage).toBe(true);
+    expect(status.keyLocation).toContain("this browser's storage (IndexedDB)");
+    expect(status.keyLocation).toContain('for this page only');
+  });
+
+  it('holds a checked key in the page, saving nothing, and forgets it at sign-out', async () => {
+    api.answers = [FakeApi.json({ email: 'me@example.com' })];
+    await status.signIn({
+      email: '',
+      apiKey: 'k-1',
+      baseUrl: '',
+      pageOnly: true
+    });
+    expect(saved).toEqual([]);
+    expect(held).toEqual([{ userEmail: 'me@example.com', apiKey: 'k-1' }]);
+    // The settings' check saw only settings.
+    expect(validated).toEqual([
+      { email: '', apiKey: 'k-1', baseUrl: '', apiVersion: '' }
+    ]);
+    expect(status.state).toBe('signed-in');
+    expect(session.apiKey).toBe('k-1');
+    expect(status.keyLocation).toContain('kept in this page only');
+    await status.signOut();
+    expect([status.state, session.apiKey]).toEqual(['signed-out', null]);
+  });
+
+  it('a refused key is held nowhere', async () => {
+    api.answers = [FakeApi.json({ error: 'bad key' }, 401)];
+    await rejection(
+      status.signIn({ email: '', apiKey: 'bad', baseUrl: '', pageOnly: true })
+    );
+    expect([held, saved]).toEqual([[], []]);
+  });
+
+  it('a key saved in the settings replaces the one the page held, and is said to be in the storage', async () => {
+    api.answers = [
+      FakeApi.json({ email: 'me@example.com' }),
+      FakeApi.json({ email: 'me@example.com' })
+    ];
+    await status.signIn({
+      email: '',
+      apiKey: 'k-1',
+      baseUrl: '',
+      pageOnly: true
+    });
+    await status.signIn({ email: '', apiKey: 'k-2', baseUrl: '' });
+    expect(saved).toEqual([{ email: 'me@example.com', apiKey: 'k-2' }]);
+    expect(session.apiKey).toBe('k-2');
+    expect(status.keyLocation).toContain('saved in this browser');
   });
 });
 

@@ -65,11 +65,12 @@ describe('QbraidrcSyncManager', () => {
   let session: QbraidSession;
   let manager: QbraidrcSyncManager;
 
-  function makeManager(serverRoot = '/home/me') {
+  function makeManager(serverRoot = '/home/me', existingFileOnly = false) {
     manager = new QbraidrcSyncManager({
       session,
       contents: contents.manager,
       serverRoot,
+      existingFileOnly,
       allowHidden: true,
       debounceMs: 5,
       pollMs: 0
@@ -96,6 +97,30 @@ describe('QbraidrcSyncManager', () => {
     expect(session.baseUrl).toBe('https://staging.example.com/api');
     expect(settings.user).toMatchObject({ apiKey: 'file-key' });
     expect(manager.status).toMatchObject({ state: 'ok', path: PATH });
+  });
+
+  it('syncing only a file already there (JupyterLite): off without one, no error, on once it is added', async () => {
+    settings.user = { apiKey: 'lab-key' };
+    const statuses: string[] = [];
+    await makeManager('', true).start(settings.asSettings);
+    manager.statusChanged.connect((_, status) => statuses.push(status.state));
+    expect(manager.status).toMatchObject({ state: 'disabled', path: PATH });
+    expect(manager.status.message).toContain('the sync starts when you add it');
+    await manager.syncNow();
+    expect([contents.puts, contents.read(PATH)]).toEqual([0, undefined]);
+    // Added to the drive (uploaded, saved): the sync starts and follows it.
+    await contents.save(PATH, {
+      type: 'file',
+      format: 'text',
+      content: '[default]\nurl = https://staging.example.com/api\n'
+    });
+    await manager.configured();
+    await manager.syncNow();
+    expect(manager.status.state).toBe('ok');
+    expect(contents.read(PATH)).toBe(
+      '[default]\nurl = https://staging.example.com/api\napi-key = lab-key\n'
+    );
+    expect(statuses).not.toContain('error');
   });
 
   it('turns off when syncQbraidrc is false, and back on', async () => {

@@ -31,6 +31,11 @@ export interface IConnectionRouterOptions {
   /** Asks the server for its server half; `fetchServerInfo` by default. */
   fetchInfo?: () => Promise<IServerInfo | null>;
   mode?: ConnectionMode;
+  /**
+   * There is no Jupyter server to ask (JupyterLite): every request is a
+   * direct fetch, and nothing is requested to find out.
+   */
+  withoutServer?: boolean;
 }
 
 /**
@@ -47,8 +52,10 @@ export class ConnectionRouter implements IQbraidTransport {
     const { serverSettings } = options;
     this._direct = options.direct ?? new QbraidTransport();
     this._proxy = options.proxy ?? new ProxyTransport(serverSettings);
-    this._fetchInfo =
-      options.fetchInfo ?? (() => fetchServerInfo(serverSettings));
+    this._withoutServer = options.withoutServer ?? false;
+    this._fetchInfo = this._withoutServer
+      ? () => Promise.resolve(null)
+      : (options.fetchInfo ?? (() => fetchServerInfo(serverSettings)));
     this._mode = options.mode ?? 'auto';
   }
 
@@ -108,6 +115,14 @@ export class ConnectionRouter implements IQbraidTransport {
       return { via: 'unknown', reason: null };
     }
     const origin = originOf(url);
+    if (this._withoutServer) {
+      return {
+        via: this._mode === 'server' ? 'unknown' : 'direct',
+        reason:
+          'JupyterLite has no Jupyter server, so requests go from the browser, which needs the API to ' +
+          'allow this site in CORS.'
+      };
+    }
     if (!this._info?.features.proxy) {
       return {
         via: this._mode === 'server' ? 'unknown' : 'direct',
@@ -155,6 +170,7 @@ export class ConnectionRouter implements IQbraidTransport {
   private readonly _direct: IQbraidTransport;
   private readonly _proxy: IQbraidTransport;
   private readonly _fetchInfo: () => Promise<IServerInfo | null>;
+  private readonly _withoutServer: boolean;
   private readonly _changed = new Signal<this, void>(this);
   private _mode: ConnectionMode;
   private _info: IServerInfo | null | undefined = undefined;

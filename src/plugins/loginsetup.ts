@@ -48,6 +48,8 @@ export async function setUpLogin(
     session,
     // With keyStorage "server", a sign-in sends the key to the server.
     server,
+    // In JupyterLite, a key may stay in this page instead of the browser's storage.
+    pageOnly: server.pageOnly,
     // What the settings will apply, checked before anything is sent.
     validate: async values => {
       const settings = await registry.load(PLUGIN_ID);

@@ -1,6 +1,7 @@
 import { Token } from '@lumino/coreutils';
 import type { QbraidSession } from '../api/session';
 import type { ServerKeyStore } from '../api/serverkeys';
+import type { IPageOnlyCredentials } from '../ui/signinmodel';
 
 /**
  * The shared session with its owner's powers (update, config store, close)
@@ -22,6 +23,11 @@ export interface IQbraidSessionServer {
   readonly serverKeys: ServerKeyStore;
   /** Whether the credentials are held by the Jupyter server (`keyStorage` is `server`). */
   readonly keysOnServer: boolean;
+  /**
+   * Credentials kept in this page's memory instead of the settings, where
+   * the settings are the browser's storage (JupyterLite); else `null`.
+   */
+  readonly pageOnly: IPageOnlyCredentials | null;
 }
 
 /**

@@ -13,7 +13,10 @@ import {
   RegistrySettings,
   sessionUpdateFromSettings
 } from '../settings';
+import type { IQbraidCredentials } from '../tokens';
+import type { IPageOnlyCredentials } from '../ui/signinmodel';
 import { PLUGIN_ID } from './ids';
+import { inJupyterLite } from './jupyterlite';
 import type { IQbraidSessionServer } from './owner';
 
 /**
@@ -32,8 +35,10 @@ export function configureSession(
 ): IQbraidSessionServer {
   // Through the Jupyter server's proxy when it is there; the server is
   // asked after restore, or at the first request if one comes earlier.
+  const lite = inJupyterLite();
   const router = new ConnectionRouter({
-    serverSettings: app.serviceManager.serverSettings
+    serverSettings: app.serviceManager.serverSettings,
+    withoutServer: lite
   });
   session.useTransport(router);
   void router.start();
@@ -45,7 +50,39 @@ export function configureSession(
       keysOnServer ? (serverKeys.state ?? Private.NOTHING_HELD) : null
     );
   serverKeys.changed.connect(followServer);
+  // JupyterLite keeps the settings in the browser's storage: a key may be
+  // kept in this page's memory instead, in force above the settings.
+  let forPage: IQbraidCredentials | null = null;
+  let loaded: ISettingRegistry.ISettings | null = null;
+  const pageOnly: IPageOnlyCredentials | null = lite
+    ? {
+        get held() {
+          return forPage !== null;
+        },
+        hold(values) {
+          forPage = { ...values };
+          reapply();
+        },
+        clear() {
+          if (forPage) {
+            // What the page held gives way to the settings (or to nothing).
+            const cleared = Object.fromEntries(
+              Object.keys(forPage).map(name => [name, null])
+            );
+            forPage = null;
+            applySettings(session, loaded ? settingsUpdate(loaded) : cleared);
+          }
+        }
+      }
+    : null;
+  const settingsUpdate = (settings: ISettingRegistry.ISettings) => ({
+    ...sessionUpdateFromSettings(settings.composite as IQbraidSettings),
+    ...forPage
+  });
+  const reapply = () =>
+    applySettings(session, loaded ? settingsUpdate(loaded) : forPage!);
   const apply = (settings: ISettingRegistry.ISettings) => {
+    loaded = settings;
     router.mode =
       (settings.composite['connection'] as ConnectionMode) ?? 'auto';
     const onServer = settings.composite['keyStorage'] === 'server';
@@ -89,10 +126,7 @@ export function configureSession(
         serverKeys.unwatch();
       }
     }
-    const refused = applySettings(
-      session,
-      sessionUpdateFromSettings(settings.composite as IQbraidSettings)
-    );
+    const refused = applySettings(session, settingsUpdate(settings));
     if (refused.length) {
       Notification.error(
         trans.__(
@@ -151,6 +185,7 @@ export function configureSession(
     );
   return {
     serverKeys,
+    pageOnly,
     get keysOnServer() {
       return keysOnServer;
     }

@@ -6,6 +6,7 @@ import { fetchServerInfo } from '../api/serverhalf';
 import { QbraidrcSyncManager } from '../qbraidrc/syncmanager';
 import { askWhichWins, notifySyncErrors } from '../ui/syncnotifications';
 import { PLUGIN_ID } from './ids';
+import { inJupyterLite } from './jupyterlite';
 import type { IQbraidSessionOwner } from './owner';
 
 /**
@@ -23,12 +24,16 @@ export async function startSync(
   // A `false` page option reads as '' (PageConfig drops falsy values): unknown.
   const allowHidden = String(PageConfig.getOption('allow_hidden_files'));
   const serverSettings = app.serviceManager.serverSettings;
+  // JupyterLite has no server: its drive is the browser's, where a qbraidrc
+  // is synced only when someone put one there.
+  const lite = inJupyterLite();
   const manager = new QbraidrcSyncManager({
     session: owner.session,
     serverKeys,
     contents: app.serviceManager.contents,
     serverSettings,
-    serverInfo: () => fetchServerInfo(serverSettings),
+    serverInfo: lite ? undefined : () => fetchServerInfo(serverSettings),
+    existingFileOnly: lite,
     serverRoot: PageConfig.getOption('serverRoot'),
     allowHidden: allowHidden.toLowerCase() === 'true' ? true : null,
     resolveConflict: askWhichWins(trans)

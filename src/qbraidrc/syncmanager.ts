@@ -35,6 +35,12 @@ export interface IQbraidrcSyncManagerOptions {
   serverRoot: string;
   /** `PageConfig`'s `allow_hidden_files`, when known. */
   allowHidden: boolean | null;
+  /**
+   * Sync only a qbraidrc that is already there (JupyterLite, whose drive is
+   * the browser's): without one the sync is off, with no error, and it
+   * starts when the file is added to the drive.
+   */
+  existingFileOnly?: boolean;
   /** Asks the user which side of a conflict wins. */
   resolveConflict?: ICredentialsSyncOptions['resolveConflict'];
   /** Passed to the sync (tests shorten them). */
@@ -122,6 +128,7 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
     this._configuredAs = key;
     this._sync?.dispose();
     this._sync = null;
+    this._awaitFile(null);
     const { session } = this._options;
     this._onServer = onServer;
     if (onServer) {
@@ -145,9 +152,12 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
     }
     let engine: Engine;
     let store: QbraidrcStore;
+    let missing = false;
     try {
       engine = await Private.loadEngine();
       store = await this._makeStore(engine, override);
+      missing =
+        !!this._options.existingFileOnly && (await store.stamp()) === null;
     } catch (error) {
       session.setConfigStore(null);
       this._setStatus({
@@ -155,6 +165,16 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
         message: (error as ConfigError).message,
         path: '',
         time: new Date()
+      });
+      return;
+    }
+    if (missing) {
+      session.setConfigStore(null);
+      this._awaitFile(store.path);
+      this._setStatus({
+        state: 'disabled',
+        message: `There is no ${store.path} in this site's files, so nothing is copied to one; the sync starts when you add it.`,
+        path: store.path
       });
       return;
     }
@@ -196,6 +216,26 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
     });
   }
 
+  /**
+   * Start the sync when a file at `path` is created, uploaded or renamed
+   * there (`null`: stop waiting).
+   */
+  private _awaitFile(path: string | null): void {
+    const { contents } = this._options;
+    contents.fileChanged.disconnect(this._onFileChanged, this);
+    this._awaitedPath = path;
+    if (path !== null) {
+      contents.fileChanged.connect(this._onFileChanged, this);
+    }
+  }
+
+  private _onFileChanged(_: unknown, change: Contents.IChangedArgs): void {
+    if (change.newValue?.path === this._awaitedPath) {
+      this._configuredAs = null;
+      void this.configured().catch(() => undefined);
+    }
+  }
+
   private _setStatus(status: Partial<IQbraidSyncStatus>): void {
     this._status = { ...this._status, ...status };
     this._statusChanged.emit(this.status);
@@ -208,6 +248,7 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
   private _sync: CredentialsSync | null = null;
   private _configuredAs: string | null = null;
   private _onServer = false;
+  private _awaitedPath: string | null = null;
   private _configuring: Promise<void> = Promise.resolve();
 }
 

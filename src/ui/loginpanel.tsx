@@ -110,6 +110,7 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
   const [apiKey, setApiKey] = React.useState('');
   const [baseUrl, setBaseUrl] = React.useState('');
   const [apiVersion, setApiVersion] = React.useState<ApiVersionOption | ''>('');
+  const [pageOnly, setPageOnly] = React.useState(false);
   const busy = status.signingIn;
   // Editing a field makes the message about the last attempt obsolete.
   const edited =
@@ -122,7 +123,7 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
     event.preventDefault();
     // The error is shown from the status; nothing else to do here.
     status
-      .signIn({ email, apiKey, baseUrl, apiVersion })
+      .signIn({ email, apiKey, baseUrl, apiVersion, pageOnly })
       .catch(() => undefined);
   };
   return (
@@ -154,6 +155,20 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
         required
         disabled={busy}
       />
+      {status.canKeepForPage && (
+        <label className="jp-qbraid-LoginPanel-check">
+          <input
+            id="jp-qbraid-page-only"
+            type="checkbox"
+            checked={pageOnly}
+            disabled={busy}
+            onChange={e => setPageOnly(e.target.checked)}
+          />
+          {trans.__(
+            'Keep the key for this page only (forgotten on reload, never saved)'
+          )}
+        </label>
+      )}
       <a
         className="jp-qbraid-LoginPanel-link"
         href={API_KEY_PAGE}
@@ -283,7 +298,10 @@ export function creditsText(
   return parts.join(', ');
 }
 
-/** Where the key is kept, while the Jupyter server holds it. */
+/**
+ * Where the key is kept, when it is not plainly the settings: the Jupyter
+ * server, this page only, or (JupyterLite) the browser's storage.
+ */
 function KeyLocation({ status }: IViewProps): JSX.Element | null {
   const location = status.keyLocation;
   return location ? (

@@ -7,6 +7,7 @@ import { settingsProblems } from '../api/validation';
 import type { ServerKeyStore } from '../api/serverkeys';
 import type {
   ApiVersionOption,
+  IQbraidCredentials,
   IQbraidIdentity,
   IQbraidSession
 } from '../tokens';
@@ -28,6 +29,25 @@ export interface ISignInValues {
   baseUrl: string;
   /** Empty for the session's current API. */
   apiVersion?: ApiVersionOption | '';
+  /**
+   * Keep the credentials in this page's memory only, not in the settings
+   * (where the model offers it: `canKeepForPage`).
+   */
+  pageOnly?: boolean;
+}
+
+/**
+ * Credentials held in this page's memory only, in force above the settings
+ * until sign-out or the page goes; offered where the settings are kept in
+ * the browser's own storage (JupyterLite).
+ */
+export interface IPageOnlyCredentials {
+  /** Whether credentials are held now. */
+  readonly held: boolean;
+  /** Hold these values (they replace the settings' until `clear`). */
+  hold(values: IQbraidCredentials): void;
+  /** Forget what is held. */
+  clear(): void;
 }
 
 /**
@@ -74,6 +94,11 @@ export interface ISignInModelOptions {
     readonly keysOnServer: boolean;
     readonly serverKeys: ServerKeyStore;
   };
+  /**
+   * Where the settings are the browser's storage (JupyterLite): the panel
+   * says so, and a sign-in may keep the key in this page only.
+   */
+  pageOnly?: IPageOnlyCredentials | null;
 }
 
 /**
@@ -106,6 +131,7 @@ export class SignInModel {
     this._validate = options.validate ?? null;
     this._now = options.now ?? (() => new Date());
     this._server = options.server ?? null;
+    this._pageOnly = options.pageOnly ?? null;
     this._server?.serverKeys.changed.connect(() => this._changed.emit(), this);
     this.session.changed.connect(this._onSessionChanged, this);
     this._state = this.hasCredentials ? 'unverified' : 'signed-out';
@@ -189,7 +215,7 @@ export class SignInModel {
    */
   get keyLocation(): string | null {
     if (!this._server?.keysOnServer) {
-      return null;
+      return this._browserKeyLocation();
     }
     const { state, error } = this._server.serverKeys;
     if (error) {
@@ -212,6 +238,25 @@ export class SignInModel {
     return places.length
       ? `Your key is held by the Jupyter server in ${places.join(' and ')}; this page never sees it.`
       : `Your key will be held by the Jupyter server in ${state.path}; this page never sees it.`;
+  }
+
+  /** Where the key is kept when the settings are the browser's storage. */
+  private _browserKeyLocation(): string | null {
+    if (!this._pageOnly) {
+      return null;
+    }
+    if (this._pageOnly.held) {
+      return 'Your key is kept in this page only: it is forgotten when the page is closed or reloaded.';
+    }
+    return this.hasCredentials
+      ? "Your key is saved in this browser's storage (IndexedDB), with this site's settings; sign out to remove it."
+      : "In JupyterLite a key you save is kept in this browser's storage (IndexedDB), with this site's settings. " +
+          'Keep it for this page only to leave nothing there.';
+  }
+
+  /** Whether a sign-in may keep the key in this page only (`pageOnly`). */
+  get canKeepForPage(): boolean {
+    return this._pageOnly !== null && !this._server?.keysOnServer;
   }
 
   /** Whether the session has credentials (an API key or a token). */
@@ -243,7 +288,8 @@ export class SignInModel {
       email: values.email.trim(),
       apiKey: values.apiKey.trim(),
       baseUrl: values.baseUrl.trim(),
-      apiVersion: values.apiVersion ?? ''
+      apiVersion: values.apiVersion ?? '',
+      pageOnly: !!values.pageOnly && this.canKeepForPage
     };
     return this._track('sign-in', async signal => {
       // Nothing is sent before the values pass the check the settings apply.
@@ -269,7 +315,19 @@ export class SignInModel {
         if (entered.apiVersion) {
           saved.apiVersion = entered.apiVersion;
         }
-        await this._save(saved);
+        if (entered.pageOnly) {
+          // Nothing goes to the settings: the values are in force for this page.
+          this._pageOnly!.hold({
+            userEmail: saved.email || null,
+            apiKey: saved.apiKey,
+            ...(saved.baseUrl ? { baseUrl: saved.baseUrl } : {}),
+            ...(saved.apiVersion ? { apiVersion: saved.apiVersion } : {})
+          });
+        } else {
+          // Saved ones replace what this page held.
+          this._pageOnly?.clear();
+          await this._save(saved);
+        }
         return identity;
       } finally {
         probe.close();
@@ -317,6 +375,7 @@ export class SignInModel {
    * Clear the credentials (settings and qbraidrc).
    */
   async signOut(): Promise<void> {
+    this._pageOnly?.clear();
     await this._signOut();
     this._identity = null;
     this._error = null;
@@ -360,7 +419,9 @@ export class SignInModel {
     if (problems.length) {
       return problems.join(' ');
     }
-    return this._validate ? this._validate(values) : null;
+    // The settings check what they would hold: where the key is kept is no setting.
+    const { pageOnly, ...settings } = values;
+    return this._validate ? this._validate(settings) : null;
   }
 
   private async _track(
@@ -501,6 +562,7 @@ export class SignInModel {
   }
 
   private readonly _server: ISignInModelOptions['server'] | null;
+  private readonly _pageOnly: IPageOnlyCredentials | null;
   private readonly _save: (values: Partial<ISignInValues>) => Promise<void>;
   private readonly _signOut: () => Promise<void>;
   private readonly _probe: (values: ISignInValues) => QbraidSession;
