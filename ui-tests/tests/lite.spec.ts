@@ -3,6 +3,7 @@
  * Jupyter server, whose settings and drive are the browser's. Requests go
  * straight from the page to an API that allows the site's origin in CORS.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, Page, test } from '@playwright/test';
 
 const SITE = 'http://127.0.0.1:8770';
@@ -116,6 +117,15 @@ test('loads in JupyterLite: signs in from the browser, and a consumer plugin cal
   await expect(panel).toContainText(
     'JupyterLite has no Jupyter server, so requests go from the browser'
   );
+  // With its notice and page-only choice, the form stays accessible.
+  const axe = await new AxeBuilder({ page })
+    .include('#jp-qbraid-login')
+    .analyze();
+  expect(
+    axe.violations
+      .filter(v => v.impact === 'serious' || v.impact === 'critical')
+      .map(v => v.id)
+  ).toEqual([]);
   await signIn(page, false);
   await expect(statusItem(page)).toHaveText('qBraid: demo@example.com');
   const me = await whoami(page);
