@@ -1,3 +1,4 @@
+import { IDENTITY } from '../api/calls';
 import {
   credentialHeaders,
   detectApiVersion,
@@ -102,14 +103,14 @@ describe('DIALECTS', () => {
   });
 
   it('v1 reads the identity from {success, data}', () => {
+    expect(IDENTITY.v1({ success: true, data: { email: 'a@b.c' } })).toEqual({
+      email: 'a@b.c'
+    });
     expect(
-      DIALECTS.v1.identity({ success: true, data: { email: 'a@b.c' } })
-    ).toEqual({ email: 'a@b.c' });
-    expect(
-      DIALECTS.v1.identity({ success: false, data: { email: 'a@b.c' } })
+      IDENTITY.v1({ success: false, data: { email: 'a@b.c' } })
     ).toBeNull();
-    expect(DIALECTS.v1.identity({ email: 'a@b.c' })).toBeNull();
-    expect(DIALECTS.legacy.identity({ email: 'a@b.c' })).toEqual({
+    expect(IDENTITY.v1({ email: 'a@b.c' })).toBeNull();
+    expect(IDENTITY.legacy({ email: 'a@b.c' })).toEqual({
       email: 'a@b.c'
     });
   });

@@ -200,6 +200,20 @@ describe('QbraidSessionView, what other extensions get', () => {
     expect(reachable.some(value => value instanceof QbraidSession)).toBe(false);
   });
 
+  it("forwards every call to the owner, as the owner's own", async () => {
+    const { session, view } = owner();
+    const recorder = new Recorder();
+    session.useTransport(recorder);
+    await view.post('/jobs', { a: 1 });
+    await view.get('/devices', { params: { q: 'x' } });
+    expect(recorder.sent.map(r => `${r.method} ${r.url}`)).toEqual([
+      `POST ${URL_HELD}/jobs`,
+      `GET ${URL_HELD}/devices?q=x`
+    ]);
+    expect(view.retryOptions).toEqual(session.retryOptions);
+    expect(view.getConfigVariable('email')).toBeNull();
+  });
+
   it('reads the shared state, and its changed is sent by the view', () => {
     const { session, view } = owner();
     expect([view.apiKey, view.baseUrl, view.hasCredentials]).toEqual([

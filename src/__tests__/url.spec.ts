@@ -1,5 +1,6 @@
 import { ConfigError } from '../api/errors';
-import { joinUrl, normalizeBaseUrl } from '../api/url';
+import { joinUrl } from '../api/requesturl';
+import { normalizeBaseUrl } from '../api/url';
 
 describe('normalizeBaseUrl', () => {
   it('drops trailing slashes', () => {

@@ -12,6 +12,9 @@ import { IQbraidTransport, QbraidTransport, TransportError } from './transport';
 import type { IQbraidRequestInit } from '../tokens';
 import { MAX_CREDENTIAL_LENGTH } from './validation';
 
+/** Loaded with the machinery: the session builds each request's URL with it. */
+export { joinUrl } from './requesturl';
+
 /**
  * What a request needs of its session: the state in force when it is sent
  * (read again after a reread of the credentials), its route, and its

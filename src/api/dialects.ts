@@ -4,12 +4,13 @@ import {
   CredentialProperty,
   ICredentialField
 } from '../fields';
-import type { IQbraidIdentity, IQbraidRetryOptions } from '../tokens';
+import type { IQbraidRetryOptions } from '../tokens';
 
 /**
  * What differs between the two qBraid APIs, each taken from the SDK that
  * speaks it: the 2023 `qbraid.api.QbraidSession` for `legacy`, `qbraid-core`
- * 0.6.37 (`QbraidSessionV1`, `PostForcelistRetry`) for `v1`.
+ * 0.6.37 (`QbraidSessionV1`, `PostForcelistRetry`) for `v1`. How each reads
+ * its check's answer is `IDENTITY` in `calls.ts`, loaded with the first call.
  */
 export interface IDialect {
   /** The dialect's name. */
@@ -32,8 +33,6 @@ export interface IDialect {
   readonly maxRetryAfter: number;
   /** `Retry-After` seconds above this are read as milliseconds (`null`: never). */
   readonly retryAfterMillisecondsAbove: number | null;
-  /** The identity in the check's answer, or `null` when it has none. */
-  identity(body: unknown): IQbraidIdentity | null;
 }
 
 /**
@@ -55,15 +54,7 @@ export const DIALECTS: Readonly<Record<ApiVersion, IDialect>> = {
       timeout: 30000
     },
     maxRetryAfter: 5,
-    retryAfterMillisecondsAbove: 60,
-    identity: body => {
-      // `{success, data: {email, ...}}`, what qbraid-core's get_user_auth_metadata reads.
-      const answer = body as { success?: unknown; data?: unknown } | null;
-      if (!answer || answer.success !== true) {
-        return null;
-      }
-      return Private.withEmail(answer.data);
-    }
+    retryAfterMillisecondsAbove: 60
   },
   legacy: {
     version: 'legacy',
@@ -82,8 +73,7 @@ export const DIALECTS: Readonly<Record<ApiVersion, IDialect>> = {
       timeout: 30000
     },
     maxRetryAfter: 120,
-    retryAfterMillisecondsAbove: null,
-    identity: body => Private.withEmail(body)
+    retryAfterMillisecondsAbove: null
   }
 };
 
@@ -224,15 +214,5 @@ namespace Private {
       out += ALPHABET[(value << (5 - bits)) & 31];
     }
     return out;
-  }
-
-  export function withEmail(data: unknown): IQbraidIdentity | null {
-    const identity = data as IQbraidIdentity | null;
-    return identity &&
-      typeof identity === 'object' &&
-      typeof identity.email === 'string' &&
-      identity.email
-      ? identity
-      : null;
   }
 }

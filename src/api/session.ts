@@ -1,7 +1,8 @@
 import { ISignal, Signal } from '@lumino/signaling';
 import type { IRequestContext } from './attempt';
-import { AuthError, ConfigError, QbraidApiError } from './errors';
-import { endpointForApiKey, fieldsOf } from './dialects';
+import type { ICandidateValues, ISessionInside } from './calls';
+import { ConfigError } from './errors';
+import { fieldsOf } from './dialects';
 import type { ApiVersion } from '../fields';
 import {
   assignExplicit,
@@ -12,7 +13,6 @@ import {
   IState,
   resolveState
 } from './resolve';
-import { checkCredential } from './validation';
 import type { IQbraidTransport } from './transport';
 import type {
   IQbraidConfigStore,
@@ -25,9 +25,9 @@ import type {
   QbraidConfigKey,
   QbraidRetryUpdate
 } from '../tokens';
-import { joinUrl, normalizeBaseUrl } from './url';
 
 export type { IServerHeldCredentials } from './resolve';
+export type { ICandidateValues } from './calls';
 
 /**
  * Options of a QbraidSession: the SDK's constructor arguments plus what the
@@ -198,10 +198,10 @@ export class QbraidSession implements IQbraidSession {
     if (this._configError) {
       throw this._configError;
     }
-    const url = joinUrl(this._state.baseUrl, path, init.params);
     // The request machinery loads with the first request, not with the lab.
-    const { send } = await Private.engine();
+    const { send, joinUrl } = await Private.engine();
     this._checkOpen();
+    const url = joinUrl(this._state.baseUrl, path, init.params);
     return (await send(this._context, verb, url, init)) as T;
   }
 
@@ -258,34 +258,7 @@ export class QbraidSession implements IQbraidSession {
    * `AuthError` on refusal or a credential mismatch.
    */
   async verify(init?: IQbraidRequestInit): Promise<IQbraidIdentity> {
-    if (!this.hasCredentials) {
-      throw new AuthError(
-        'No qBraid credentials are configured: set an API key first.',
-        { code: 'no_credentials' }
-      );
-    }
-    const dialect = this._state.dialect;
-    const answer = await this.get(dialect.verifyPath, init);
-    const identity = dialect.identity(answer);
-    if (!identity) {
-      throw new QbraidApiError(
-        `The qBraid API answered ${dialect.verifyPath} without an email.`,
-        { code: 'invalid_identity', secrets: this._secrets() }
-      );
-    }
-    const email = identity.email;
-    const configured = this.userEmail;
-    if (configured && configured.toLowerCase() !== email.toLowerCase()) {
-      throw new AuthError(
-        `Credential mismatch: these credentials belong to ${email}, not to the email configured for this session.`,
-        { status: 200, code: 'credential_mismatch', secrets: this._secrets() }
-      );
-    }
-    if (!configured) {
-      this._identityEmail = email;
-      this._refresh();
-    }
-    return identity;
+    return (await Private.calls()).verify(this, this._inside, init);
   }
 
   /**
@@ -295,26 +268,7 @@ export class QbraidSession implements IQbraidSession {
   async refreshAccessToken(
     init?: IQbraidRequestInit
   ): Promise<Record<string, unknown>> {
-    if (this.apiVersion !== 'v1') {
-      throw new ConfigError(
-        'Access tokens exist only on the qBraid API v1; this session speaks the legacy API.',
-        { code: 'unsupported_dialect' }
-      );
-    }
-    if (!this.accessToken) {
-      throw new AuthError('This session has no access token to refresh.', {
-        code: 'no_credentials'
-      });
-    }
-    const answer = await this.post<{ data?: unknown } | null>(
-      '/access-tokens/refresh',
-      undefined,
-      init
-    );
-    const data = answer?.data;
-    return data && typeof data === 'object'
-      ? (data as Record<string, unknown>)
-      : {};
+    return (await Private.calls()).refreshAccessToken(this, init);
   }
 
   /** The config store's value of `name` (the SDK's `get_config_variable`). */
@@ -336,27 +290,7 @@ export class QbraidSession implements IQbraidSession {
    * use, and the base URL as qbraid-core does.
    */
   async saveConfig(values: IQbraidCredentials = {}): Promise<void> {
-    if (this._server) {
-      throw new ConfigError(
-        'The Jupyter server holds the qBraid credentials (the key storage setting is "server"): ' +
-          'sign in from the qBraid panel, which sends the key to the server once.',
-        { code: 'credentials_on_server' }
-      );
-    }
-    if (!this._config) {
-      throw new ConfigError('This session has no config store to save to.', {
-        code: 'no_config_store'
-      });
-    }
-    const saved: Partial<Record<QbraidConfigKey, string | null>> = {};
-    for (const field of fieldsOf(this.apiVersion)) {
-      const given = values[field.property];
-      const value = given !== undefined ? given : this[field.property];
-      saved[field.configKey] = checkCredential(field.property, value) || null;
-    }
-    saved.url = normalizeBaseUrl(values.baseUrl || this.baseUrl);
-    await this._config.save(saved);
-    this._refresh();
+    return (await Private.calls()).saveConfig(this, this._inside, values);
   }
 
   /**
@@ -366,38 +300,15 @@ export class QbraidSession implements IQbraidSession {
    * qbraid-core picks it), its retry options for the same dialect, and
    * sent the way this session's requests go. Close it when done.
    */
-  candidate(
-    values: {
-      userEmail?: string | null;
-      apiKey: string;
-      baseUrl?: string | null;
-      apiVersion?: IQbraidCredentials['apiVersion'];
-    },
+  async candidate(
+    values: ICandidateValues,
     options: { maxRetryAfter?: number } = {}
-  ): QbraidSession {
-    const baseUrl =
-      values.baseUrl ||
-      (values.apiVersion === 'legacy'
-        ? null
-        : endpointForApiKey(values.apiKey)) ||
-      (values.apiVersion ? null : this.baseUrl);
-    const probe = new QbraidSession({
-      userEmail: values.userEmail || null,
-      apiKey: values.apiKey,
-      baseUrl,
-      apiVersion:
-        values.apiVersion || (values.baseUrl ? 'auto' : this.apiVersion),
-      env: {},
+  ): Promise<QbraidSession> {
+    return (await Private.calls()).candidate(this, this._inside, values, {
+      ...options,
       transport: this._transport ?? undefined,
-      sleep: this._context.sleep ?? undefined,
-      maxRetryAfter: options.maxRetryAfter
+      sleep: this._context.sleep ?? undefined
     });
-    // The retry settings in force are this dialect's: they apply to a
-    // candidate of the same API only.
-    if (probe.apiVersion === this.apiVersion) {
-      probe.update(this.retryOptions);
-    }
-    return probe;
   }
 
   /**
@@ -568,6 +479,19 @@ export class QbraidSession implements IQbraidSession {
     };
   }
 
+  /** What the session's calls (`calls.ts`) read and change of it. */
+  private readonly _inside: ISessionInside = {
+    state: () => this._state,
+    config: () => (this._server ? null : this._config),
+    serverHeld: () => this._server !== null,
+    secrets: () => this._secrets(),
+    learnEmail: email => {
+      this._identityEmail = email;
+      this._refresh();
+    },
+    refresh: () => this._refresh()
+  };
+
   private _secrets(): string[] {
     return Object.values(this._state.values).filter((s): s is string => !!s);
   }
@@ -608,6 +532,16 @@ namespace Private {
 
   /** The largest answer read (the server half's proxy has the same cap). */
   export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+  let loadingCalls: Promise<typeof import('./calls')> | null = null;
+
+  /** The calls beyond one request, loaded with the first (a failed load is tried again). */
+  export function calls(): Promise<typeof import('./calls')> {
+    return (loadingCalls ??= import('./calls').catch(error => {
+      loadingCalls = null;
+      throw error;
+    }));
+  }
 
   let loading: Promise<typeof import('./attempt')> | null = null;
 

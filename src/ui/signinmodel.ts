@@ -77,7 +77,7 @@ export interface ISignInModelOptions {
   /** Clears the credentials (settings and qbraidrc). */
   signOut: () => Promise<void>;
   /** A session that checks entered credentials before they are saved. */
-  probe?: (values: ISignInValues) => QbraidSession;
+  probe?: (values: ISignInValues) => QbraidSession | Promise<QbraidSession>;
   /**
    * The settings' own check of values about to be saved (the schema), run
    * before anything is sent; a message naming the refused setting, or `null`.
@@ -300,7 +300,7 @@ export class SignInModel {
       if (this._server?.keysOnServer) {
         return this._signInOnServer(entered, signal);
       }
-      const probe = this._probe(entered);
+      const probe = await this._probe(entered);
       try {
         const identity = await probe.verify({ signal });
         this._verified = Private.credentialsInForce(probe);
@@ -565,7 +565,9 @@ export class SignInModel {
   private readonly _pageOnly: IPageOnlyCredentials | null;
   private readonly _save: (values: Partial<ISignInValues>) => Promise<void>;
   private readonly _signOut: () => Promise<void>;
-  private readonly _probe: (values: ISignInValues) => QbraidSession;
+  private readonly _probe: (
+    values: ISignInValues
+  ) => QbraidSession | Promise<QbraidSession>;
   private readonly _now: () => Date;
   private readonly _changed = new Signal<this, void>(this);
   private _state: SignInState;

@@ -1,0 +1,197 @@
+import { endpointForApiKey, fieldsOf } from './dialects';
+import type { ApiVersion } from '../fields';
+import { AuthError, ConfigError, QbraidApiError } from './errors';
+import type { IState } from './resolve';
+import { IQbraidSessionOptions, QbraidSession } from './session';
+import { normalizeBaseUrl } from './url';
+import { checkCredential } from './validation';
+import type {
+  IQbraidConfigStore,
+  IQbraidCredentials,
+  IQbraidIdentity,
+  IQbraidRequestInit,
+  QbraidConfigKey
+} from '../tokens';
+
+/**
+ * The session's calls that are more than one request: the credentials
+ * check, the access-token refresh, the config save and the sign-in
+ * candidate. They load with the first of them, not with the lab.
+ */
+
+/**
+ * What these calls read and change of the session that is not public.
+ */
+export interface ISessionInside {
+  /** The values in force. */
+  state(): IState;
+  /** The config store, `null` when there is none or the server holds the keys. */
+  config(): IQbraidConfigStore | null;
+  /** Whether the Jupyter server holds the credentials. */
+  serverHeld(): boolean;
+  /** The secrets an error must never show. */
+  secrets(): string[];
+  /** Keep the email the check learnt (none was configured). */
+  learnEmail(email: string): void;
+  /** Resolve the values again (the config store changed). */
+  refresh(): void;
+}
+
+/**
+ * The values a sign-in is about to save.
+ */
+export interface ICandidateValues {
+  userEmail?: string | null;
+  apiKey: string;
+  baseUrl?: string | null;
+  apiVersion?: IQbraidCredentials['apiVersion'];
+}
+
+/**
+ * The identity in each dialect's check answer, or `null` when it has none:
+ * v1 `{success, data: {email, ...}}` (what qbraid-core's
+ * `get_user_auth_metadata` reads), legacy the identity itself.
+ */
+export const IDENTITY: Readonly<
+  Record<ApiVersion, (body: unknown) => IQbraidIdentity | null>
+> = {
+  v1: body => {
+    const answer = body as { success?: unknown; data?: unknown } | null;
+    return answer?.success === true ? Private.withEmail(answer.data) : null;
+  },
+  legacy: body => Private.withEmail(body)
+};
+
+/** `QbraidSession.verify`. */
+export async function verify(
+  session: QbraidSession,
+  inside: ISessionInside,
+  init?: IQbraidRequestInit
+): Promise<IQbraidIdentity> {
+  if (!session.hasCredentials) {
+    throw new AuthError(
+      'No qBraid credentials are configured: set an API key first.',
+      { code: 'no_credentials' }
+    );
+  }
+  const dialect = inside.state().dialect;
+  const answer = await session.get(dialect.verifyPath, init);
+  const identity = IDENTITY[dialect.version](answer);
+  if (!identity) {
+    throw new QbraidApiError(
+      `The qBraid API answered ${dialect.verifyPath} without an email.`,
+      { code: 'invalid_identity', secrets: inside.secrets() }
+    );
+  }
+  const email = identity.email;
+  const configured = session.userEmail;
+  if (configured && configured.toLowerCase() !== email.toLowerCase()) {
+    throw new AuthError(
+      `Credential mismatch: these credentials belong to ${email}, not to the email configured for this session.`,
+      { status: 200, code: 'credential_mismatch', secrets: inside.secrets() }
+    );
+  }
+  if (!configured) {
+    inside.learnEmail(email);
+  }
+  return identity;
+}
+
+/** `QbraidSession.refreshAccessToken`. */
+export async function refreshAccessToken(
+  session: QbraidSession,
+  init?: IQbraidRequestInit
+): Promise<Record<string, unknown>> {
+  if (session.apiVersion !== 'v1') {
+    throw new ConfigError(
+      'Access tokens exist only on the qBraid API v1; this session speaks the legacy API.',
+      { code: 'unsupported_dialect' }
+    );
+  }
+  if (!session.accessToken) {
+    throw new AuthError('This session has no access token to refresh.', {
+      code: 'no_credentials'
+    });
+  }
+  const answer = await session.post<{ data?: unknown } | null>(
+    '/access-tokens/refresh',
+    undefined,
+    init
+  );
+  const data = answer?.data;
+  return data && typeof data === 'object'
+    ? (data as Record<string, unknown>)
+    : {};
+}
+
+/** `QbraidSession.saveConfig`. */
+export async function saveConfig(
+  session: QbraidSession,
+  inside: ISessionInside,
+  values: IQbraidCredentials
+): Promise<void> {
+  if (inside.serverHeld()) {
+    throw new ConfigError(
+      'The Jupyter server holds the qBraid credentials (the key storage setting is "server"): ' +
+        'sign in from the qBraid panel, which sends the key to the server once.',
+      { code: 'credentials_on_server' }
+    );
+  }
+  const config = inside.config();
+  if (!config) {
+    throw new ConfigError('This session has no config store to save to.', {
+      code: 'no_config_store'
+    });
+  }
+  const saved: Partial<Record<QbraidConfigKey, string | null>> = {};
+  for (const field of fieldsOf(session.apiVersion)) {
+    const given = values[field.property];
+    const value = given !== undefined ? given : session[field.property];
+    saved[field.configKey] = checkCredential(field.property, value) || null;
+  }
+  saved.url = normalizeBaseUrl(values.baseUrl || session.baseUrl);
+  await config.save(saved);
+  inside.refresh();
+}
+
+/** `QbraidSession.candidate`. */
+export function candidate(
+  session: QbraidSession,
+  inside: ISessionInside,
+  values: ICandidateValues,
+  options: Pick<IQbraidSessionOptions, 'maxRetryAfter' | 'transport' | 'sleep'>
+): QbraidSession {
+  const baseUrl =
+    values.baseUrl ||
+    (values.apiVersion === 'legacy'
+      ? null
+      : endpointForApiKey(values.apiKey)) ||
+    (values.apiVersion ? null : session.baseUrl);
+  const probe = new QbraidSession({
+    userEmail: values.userEmail || null,
+    apiKey: values.apiKey,
+    baseUrl,
+    apiVersion:
+      values.apiVersion || (values.baseUrl ? 'auto' : session.apiVersion),
+    env: {},
+    ...options
+  });
+  // The retry settings in force are this dialect's: they apply to a
+  // candidate of the same API only.
+  if (probe.apiVersion === session.apiVersion) {
+    probe.update(session.retryOptions);
+  }
+  return probe;
+}
+
+namespace Private {
+  export function withEmail(data: unknown): IQbraidIdentity | null {
+    const identity = data as IQbraidIdentity | null;
+    return identity &&
+      typeof identity === 'object' &&
+      typeof identity.email === 'string' &&
+      identity.email
+      ? identity
+      : null;
+  }
+}
