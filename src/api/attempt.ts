@@ -73,7 +73,8 @@ export async function send(
   const body =
     init.json !== undefined ? JSON.stringify(init.json) : (init.body ?? null);
   const state = context.state();
-  const policy = new RetryPolicy(state.policy);
+  // Made at the first failure: most requests never need it.
+  let policy: RetryPolicy | null = null;
   const retry = state.retry;
   const timeout = init.timeout ?? retry.timeout;
   const failures: AttemptFailure[] = [];
@@ -103,6 +104,7 @@ export async function send(
         continue;
       }
     }
+    policy ??= new RetryPolicy(state.policy);
     const decision = policy.decide(method, failures, outcome.failure);
     failures.push(outcome.failure);
     if (!decision.retry) {
