@@ -1,5 +1,9 @@
 import { QbraidTransport } from '../api/transport';
-import { SignInModel, ISignInValues } from '../ui/signinmodel';
+import {
+  ISignInModelOptions,
+  ISignInValues,
+  SignInModel
+} from '../ui/signinmodel';
 import {
   AuthError,
   ConfigError,
@@ -16,6 +20,42 @@ import { FakeApi, rejection } from './fakeapi';
 const BASE = 'https://api.example.test/api';
 const trans = nullTranslator.load('test');
 
+/**
+ * A model on a session of the fake API that saves into `saved`; `options`
+ * (given the session) are added to the model's.
+ */
+function fakeModel(
+  api: FakeApi,
+  options: (session: QbraidSession) => Partial<ISignInModelOptions> = () => ({})
+) {
+  const session = new QbraidSession({
+    baseUrl: BASE,
+    env: {},
+    transport: new QbraidTransport({ fetch: api.fetch }),
+    sleep: api.sleep
+  });
+  const saved: Partial<ISignInValues>[] = [];
+  const status = new SignInModel({
+    session,
+    save: async values => {
+      saved.push(values);
+      session.update({ userEmail: values.email, apiKey: values.apiKey });
+    },
+    signOut: async () => session.update({ apiKey: null, userEmail: null }),
+    probe: values =>
+      new QbraidSession({
+        baseUrl: values.baseUrl || BASE,
+        apiKey: values.apiKey,
+        env: {},
+        transport: new QbraidTransport({ fetch: api.fetch }),
+        sleep: api.sleep
+      }),
+    now: () => new Date('2026-01-01T00:00:00Z'),
+    ...options(session)
+  });
+  return { session, saved, status };
+}
+
 describe('SignInModel', () => {
   let api: FakeApi;
   let session: QbraidSession;
@@ -24,30 +64,7 @@ describe('SignInModel', () => {
 
   beforeEach(() => {
     api = new FakeApi();
-    session = new QbraidSession({
-      baseUrl: BASE,
-      env: {},
-      transport: new QbraidTransport({ fetch: api.fetch }),
-      sleep: api.sleep
-    });
-    saved = [];
-    status = new SignInModel({
-      session,
-      save: async values => {
-        saved.push(values);
-        session.update({ userEmail: values.email, apiKey: values.apiKey });
-      },
-      signOut: async () => session.update({ apiKey: null, userEmail: null }),
-      probe: values =>
-        new QbraidSession({
-          baseUrl: values.baseUrl || BASE,
-          apiKey: values.apiKey,
-          env: {},
-          transport: new QbraidTransport({ fetch: api.fetch }),
-          sleep: api.sleep
-        }),
-      now: () => new Date('2026-01-01T00:00:00Z')
-    });
+    ({ session, saved, status } = fakeModel(api));
   });
 
   it('starts signed out without credentials', () => {
@@ -130,27 +147,14 @@ describe('SignInModel keeping the key for this page only (JupyterLite)', () => {
 
   beforeEach(() => {
     api = new FakeApi();
-    session = new QbraidSession({
-      baseUrl: BASE,
-      env: {},
-      transport: new QbraidTransport({ fetch: api.fetch }),
-      sleep: api.sleep
-    });
-    saved = [];
     held = [];
     validated = [];
     let holding = false;
-    status = new SignInModel({
-      session,
+    ({ session, saved, status } = fakeModel(api, session => ({
       validate: async values => {
         validated.push(values);
         return null;
       },
-      save: async values => {
-        saved.push(values);
-        session.update({ userEmail: values.email, apiKey: values.apiKey });
-      },
-      signOut: async () => session.update({ apiKey: null, userEmail: null }),
       pageOnly: {
         get held() {
           return holding;
@@ -166,16 +170,8 @@ describe('SignInModel keeping the key for this page only (JupyterLite)', () => {
             session.update({ apiKey: null, userEmail: null });
           }
         }
-      },
-      probe: values =>
-        new QbraidSession({
-          baseUrl: values.baseUrl || BASE,
-          apiKey: values.apiKey,
-          env: {},
-          transport: new QbraidTransport({ fetch: api.fetch }),
-          sleep: api.sleep
-        })
-    });
+      }
+    })));
   });
 
   it("says the browser's storage keeps a saved key, and offers to keep it in this page instead", () => {

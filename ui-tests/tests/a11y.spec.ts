@@ -7,21 +7,15 @@ import AxeBuilder from '@axe-core/playwright';
 import {
   API,
   expect,
-  galata,
   IJupyterLabPageFixture,
   openPanel,
-  PLUGIN,
   removeQbraidrc,
-  test
+  QUICK_LEGACY_API,
+  test,
+  withPluginSettings
 } from './fixtures';
 
-test.use({
-  autoGoto: false,
-  mockSettings: {
-    ...galata.DEFAULT_SETTINGS,
-    [PLUGIN]: { baseUrl: `${API}/api`, retriesTotal: 1, backoffFactor: 0 }
-  }
-});
+test.use(withPluginSettings(QUICK_LEGACY_API));
 
 test.beforeEach(async ({ page, request }) => {
   await request.post(`${API}/_control/reset`);

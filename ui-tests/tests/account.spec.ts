@@ -6,21 +6,15 @@
 import {
   API,
   expect,
-  galata,
   openPanel,
   PLUGIN,
   removeQbraidrc,
   statusItem,
-  test
+  test,
+  withPluginSettings
 } from './fixtures';
 
-test.use({
-  autoGoto: false,
-  mockSettings: {
-    ...galata.DEFAULT_SETTINGS,
-    [PLUGIN]: { baseUrl: `${API}/api/v1`, syncQbraidrc: false }
-  }
-});
+test.use(withPluginSettings({ baseUrl: `${API}/api/v1`, syncQbraidrc: false }));
 
 test.beforeEach(async ({ request }) => {
   await request.post(`${API}/_control/reset`);

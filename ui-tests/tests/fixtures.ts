@@ -6,6 +6,7 @@
  */
 import {
   expect,
+  galata,
   IJupyterLabPageFixture,
   test as base
 } from '@jupyterlab/galata';
@@ -42,6 +43,24 @@ export function removeQbraidrc(): void {
 
 /** The id of the plugin whose settings hold the credentials. */
 export const PLUGIN = 'jupyterlab-qbraid-session:plugin';
+
+/**
+ * The `test.use` of a test file: the lab opened by each test, and these
+ * settings of the plugin (Galata keeps settings in the page, per test).
+ */
+export function withPluginSettings(settings: Record<string, unknown>) {
+  return {
+    autoGoto: false,
+    mockSettings: { ...galata.DEFAULT_SETTINGS, [PLUGIN]: settings }
+  };
+}
+
+/** The local legacy API, with quick retries so that failures show at once. */
+export const QUICK_LEGACY_API = {
+  baseUrl: `${API}/api`,
+  retriesTotal: 1,
+  backoffFactor: 0
+};
 
 /** A setting of the plugin as the page's settings registry has it. */
 export async function setting(

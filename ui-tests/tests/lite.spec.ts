@@ -11,14 +11,6 @@ const API = 'http://127.0.0.1:8772';
 const BASE_URL = `${API}/api/v1`;
 const PLUGIN = 'jupyterlab-qbraid-session:plugin';
 
-declare global {
-  // The browser's own interface, augmented: its name is not ours to choose.
-  // eslint-disable-next-line @typescript-eslint/naming-convention
-  interface Window {
-    jupyterapp: any;
-  }
-}
-
 /**
  * Open the site; the test asks JupyterLite to expose its app
  * (`exposeAppInBrowser`, read from the site's config) to drive it.
@@ -32,8 +24,10 @@ async function openSite(page: Page): Promise<void> {
     await route.fulfill({ response, json: config });
   });
   await page.goto(`${SITE}/lab/index.html`);
-  await page.waitForFunction(() => window.jupyterapp?.started !== undefined);
-  await page.evaluate(() => window.jupyterapp.restored);
+  await page.waitForFunction(
+    () => (window as any).jupyterapp?.started !== undefined
+  );
+  await page.evaluate(() => (window as any).jupyterapp.restored);
   await expect(statusItem(page)).toHaveText(/^qBraid: /);
 }
 
@@ -41,7 +35,7 @@ const statusItem = (page: Page) => page.locator('.jp-qbraid-StatusItem-text');
 
 async function openPanel(page: Page) {
   await page.evaluate(() =>
-    window.jupyterapp.commands.execute('qbraid:sign-in')
+    (window as any).jupyterapp.commands.execute('qbraid:sign-in')
   );
   const panel = page.locator('#jp-qbraid-login');
   await expect(panel.locator('#jp-qbraid-email')).toBeFocused();
@@ -64,14 +58,15 @@ async function signIn(page: Page, pageOnly: boolean) {
 const storedSettings = (page: Page) =>
   page.evaluate(
     async plugin =>
-      (await window.jupyterapp.serviceManager.settings.fetch(plugin)).raw,
+      (await (window as any).jupyterapp.serviceManager.settings.fetch(plugin))
+        .raw,
     PLUGIN
   );
 
 /** What the consumer example gets from the shared session. */
 const whoami = (page: Page) =>
   page.evaluate(() =>
-    window.jupyterapp.commands.execute('qbraid-consumer:whoami')
+    (window as any).jupyterapp.commands.execute('qbraid-consumer:whoami')
   );
 
 /** The notifications shown, as text. */
@@ -137,8 +132,10 @@ test('loads in JupyterLite: signs in from the browser, and a consumer plugin cal
   expect(await storedSettings(page)).toContain('demo-api-key');
   await expect(panel).toContainText('saved in this browser');
   await page.reload();
-  await page.waitForFunction(() => window.jupyterapp?.started !== undefined);
-  await page.evaluate(() => window.jupyterapp.restored);
+  await page.waitForFunction(
+    () => (window as any).jupyterapp?.started !== undefined
+  );
+  await page.evaluate(() => (window as any).jupyterapp.restored);
   await expect(statusItem(page)).toHaveText('qBraid: demo@example.com');
   // Nothing asked a Jupyter server (there is none), nothing failed to load,
   // and no error was shown.
@@ -159,7 +156,7 @@ test('keeps the key for this page only: nothing in the settings, gone after a re
   // A settings change does not drop the key the page holds.
   await page.evaluate(async plugin => {
     // The settings registry, as Galata finds it in the lab.
-    const registry = window.jupyterapp.pluginRegistry._plugins.get(
+    const registry = (window as any).jupyterapp.pluginRegistry._plugins.get(
       '@jupyterlab/apputils-extension:settings'
     ).service;
     await registry.set(plugin, 'timeout', 20000);
@@ -167,8 +164,10 @@ test('keeps the key for this page only: nothing in the settings, gone after a re
   expect(await storedSettings(page)).toContain('20000');
   await expect(statusItem(page)).toHaveText('qBraid: demo@example.com');
   await page.reload();
-  await page.waitForFunction(() => window.jupyterapp?.started !== undefined);
-  await page.evaluate(() => window.jupyterapp.restored);
+  await page.waitForFunction(
+    () => (window as any).jupyterapp?.started !== undefined
+  );
+  await page.evaluate(() => (window as any).jupyterapp.restored);
   await expect(statusItem(page)).toHaveText('qBraid: signed out');
 });
 
@@ -180,7 +179,7 @@ test('the qbraidrc sync is off without a file in the drive, with no error, and f
   const drive = (path: string) =>
     page.evaluate(
       path =>
-        window.jupyterapp.serviceManager.contents
+        (window as any).jupyterapp.serviceManager.contents
           .get(path, { content: true })
           .then((model: any) => model.content as string)
           .catch(() => null),
@@ -191,7 +190,7 @@ test('the qbraidrc sync is off without a file in the drive, with no error, and f
   expect(await notifications(page)).toEqual([]);
   // Someone adds one (an upload, a notebook writing it): the sync starts.
   await page.evaluate(async () => {
-    const contents = window.jupyterapp.serviceManager.contents;
+    const contents = (window as any).jupyterapp.serviceManager.contents;
     const folder = await contents.newUntitled({ path: '', type: 'directory' });
     await contents.rename(folder.path, '.qbraid');
     await contents.save('.qbraid/qbraidrc', {

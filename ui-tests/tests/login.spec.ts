@@ -2,7 +2,6 @@ import {
   API,
   DIRECT_API,
   expect,
-  galata,
   IJupyterLabPageFixture,
   openPanel,
   PLUGIN,
@@ -10,18 +9,12 @@ import {
   statusItem,
   readQbraidrc,
   removeQbraidrc,
-  test
+  QUICK_LEGACY_API,
+  test,
+  withPluginSettings
 } from './fixtures';
 
-test.use({
-  autoGoto: false,
-  // Galata keeps settings in the page per test: the local API, and quick
-  // retries so failures show at once.
-  mockSettings: {
-    ...galata.DEFAULT_SETTINGS,
-    [PLUGIN]: { baseUrl: `${API}/api`, retriesTotal: 1, backoffFactor: 0 }
-  }
-});
+test.use(withPluginSettings(QUICK_LEGACY_API));
 
 test.beforeEach(async ({ page, request }) => {
   await request.post(`${API}/_control/reset`);
