@@ -228,8 +228,13 @@ async function proxyFigures(api: LocalApi) {
     const cookieSettings = ServerConnection.makeSettings({
       baseUrl: server.url,
       token: '',
+      // ServerConnection hands over the Request it made: the cookie goes on
+      // it, as the page's browser adds it, without copying the request.
       fetch: (input, init) => {
-        const request = new Request(input as RequestInfo, init);
+        const request =
+          input instanceof Request && !init
+            ? input
+            : new Request(input as RequestInfo, init);
         request.headers.set('Cookie', cookie);
         return fetch(request);
       }
