@@ -48,6 +48,22 @@ describe('QbraidSession', () => {
       expect(session.headers).toEqual({});
     });
 
+    it("reads Node's process.env when no env is given", () => {
+      const saved = process.env.QBRAID_API_KEY;
+      process.env.QBRAID_API_KEY = 'node-env-key';
+      try {
+        expect(new QbraidSession({ baseUrl: BASE }).apiKey).toBe(
+          'node-env-key'
+        );
+      } finally {
+        if (saved === undefined) {
+          delete process.env.QBRAID_API_KEY;
+        } else {
+          process.env.QBRAID_API_KEY = saved;
+        }
+      }
+    });
+
     it('takes credentials from arguments first, then the config store, then the environment', () => {
       const config = new MemoryConfigStore({
         email: 'cfg@example.com',

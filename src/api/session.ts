@@ -82,9 +82,7 @@ export class QbraidSession implements IQbraidSession {
    */
   constructor(options: IQbraidSessionOptions = {}) {
     this._config = options.config ?? null;
-    this._env =
-      options.env ??
-      (typeof process !== 'undefined' && process.env ? process.env : {});
+    this._env = options.env ?? Private.processEnv();
     this._transport = options.transport ?? null;
     this._transport?.changed?.connect(this._onRouteChanged, this);
     this._now = options.now ?? Date.now;
@@ -532,6 +530,20 @@ namespace Private {
 
   /** The largest answer read (the server half's proxy has the same cap). */
   export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+  /**
+   * Node's environment, or none in a browser. Read through `globalThis` so
+   * the lab's webpack does not bundle its `process` polyfill for a bare
+   * `process` reference (a browser has no environment to read).
+   */
+  export function processEnv(): Record<string, string | undefined> {
+    const node = (
+      globalThis as {
+        process?: { env?: Record<string, string | undefined> };
+      }
+    ).process;
+    return node?.env ?? {};
+  }
 
   let loadingCalls: Promise<typeof import('./calls')> | null = null;
 
