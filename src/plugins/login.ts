@@ -65,11 +65,13 @@ export const loginPlugin: JupyterFrontEndPlugin<void> = {
 };
 
 namespace Private {
-  /** The login code, one chunk loaded on demand. */
+  /** The login code, in the setup chunk loaded after restore. */
   export async function load(
     options: import('./loginsetup').ILoginSetupOptions
   ): ReturnType<(typeof import('./loginsetup'))['setUpLogin']> {
-    const { setUpLogin } = await import('./loginsetup');
+    const { setUpLogin } = await import(
+      /* webpackChunkName: "setup" */ './loginsetup'
+    );
     return setUpLogin(options);
   }
 }

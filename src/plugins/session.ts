@@ -38,7 +38,7 @@ export const sessionOwnerPlugin: JupyterFrontEndPlugin<IQbraidSessionOwner> = {
     const session = new QbraidSession({ ready: settingsApplied.promise });
     const server = new PromiseDelegate<IQbraidSessionServer>();
     void app.restored
-      .then(() => import('./sessionsetup'))
+      .then(() => import(/* webpackChunkName: "setup" */ './sessionsetup'))
       .then(({ configureSession }) =>
         server.resolve(
           configureSession(app, session, registry, trans, settingsApplied)

@@ -32,7 +32,7 @@ export const syncPlugin: JupyterFrontEndPlugin<IQbraidCredentialsSync> = {
     const trans = (translator ?? nullTranslator).load(DOMAIN);
     return new Private.DeferredSync(
       app.restored
-        .then(() => import('./syncsetup'))
+        .then(() => import(/* webpackChunkName: "setup" */ './syncsetup'))
         .then(({ startSync }) => startSync(app, owner, registry, trans))
     );
   }
