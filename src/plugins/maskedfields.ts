@@ -25,11 +25,15 @@ export const maskedFieldsPlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null
   ) => {
     const trans = (translator ?? nullTranslator).load(DOMAIN);
-    // The input's code loads when the Settings Editor first shows a secret.
+    // The input's code is in the setup chunk, which the login panel loads
+    // (with it) at restore; the Settings Editor waits for it when it first
+    // shows a secret. Its own chunk would be a second copy of it.
     const Masked = React.lazy(() =>
-      import('../ui/maskedinput').then(({ createMaskedField }) => ({
-        default: createMaskedField(trans)
-      }))
+      import(/* webpackChunkName: "setup" */ '../ui/maskedinput').then(
+        ({ createMaskedField }) => ({
+          default: createMaskedField(trans)
+        })
+      )
     );
     const fieldRenderer = (props: FieldProps) =>
       React.createElement(
