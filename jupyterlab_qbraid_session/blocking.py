@@ -6,6 +6,10 @@ FIFO, a hung network file system) would take one of them for good, and enough of
 would stall every lookup and the server's shutdown. Here each operation runs on a daemon
 thread of its own, at most ``limit`` at once, and the caller stops waiting after
 ``timeout`` seconds, with a named error.
+
+An operation that changes something calls :func:`commit_point` just before the change takes
+effect (a rename): once the caller has answered "busy", it raises instead, so a busy
+answer means that nothing was written. Once past it, the caller waits for the end.
 """
 
 from __future__ import annotations
@@ -17,6 +21,42 @@ from typing import Any, Callable, TypeVar
 from .errors import QbraidHTTPError
 
 T = TypeVar("T")
+
+_local = threading.local()
+
+
+class Abandoned(Exception):
+    """The caller stopped waiting before the operation reached its commit point."""
+
+
+class _Deadline:
+    """Who came first: the operation to its commit point, or the caller to giving up."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._state = "open"
+
+    def claim(self) -> bool:
+        with self._lock:
+            if self._state == "abandoned":
+                return False
+            self._state = "claimed"
+            return True
+
+    def abandon(self) -> bool:
+        with self._lock:
+            if self._state == "claimed":
+                return False
+            self._state = "abandoned"
+            return True
+
+
+def commit_point() -> None:
+    """Called by an operation just before its change takes effect; raises
+    :class:`Abandoned` when its caller has already stopped waiting."""
+    deadline = getattr(_local, "deadline", None)
+    if deadline is not None and not deadline.claim():
+        raise Abandoned()
 
 
 class BoundedRunner:
@@ -35,6 +75,7 @@ class BoundedRunner:
         except asyncio.TimeoutError:
             raise busy from None
         future: asyncio.Future = loop.create_future()
+        deadline = _Deadline()
 
         def settle(result: Any, error: BaseException | None) -> None:
             # The slot is freed only when the work is really over, not when the caller gives up.
@@ -47,10 +88,13 @@ class BoundedRunner:
                 future.set_result(result)
 
         def work() -> None:
+            _local.deadline = deadline
             try:
                 outcome: tuple[Any, BaseException | None] = (fn(*args), None)
             except BaseException as error:  # handed to the caller
                 outcome = (None, error)
+            finally:
+                _local.deadline = None
             try:
                 loop.call_soon_threadsafe(settle, *outcome)
             except RuntimeError:
@@ -60,4 +104,7 @@ class BoundedRunner:
         try:
             return await asyncio.wait_for(asyncio.shield(future), timeout)
         except asyncio.TimeoutError:
-            raise busy from None
+            if deadline.abandon():
+                raise busy from None
+        # The change is taking effect: its outcome is the answer.
+        return await future

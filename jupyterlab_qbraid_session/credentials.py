@@ -19,10 +19,12 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Mapping, NamedTuple, Optional
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import urlsplit
 
 from .errors import QbraidHTTPError
+from .inifile import edit_default  # noqa: F401 (the editor of what resolve() reads)
 from .origins import RefusedURL, parse_origin
+from .redaction import redact_text
 
 
 class Field(NamedTuple):
@@ -94,6 +96,9 @@ AUTHENTICATING_HEADERS = frozenset(
     name.lower() for f in FIELDS if f.authenticates for name in f.headers.values()
 )
 
+#: The qbraidrc keys of the credentials that authenticate.
+AUTHENTICATING_KEYS = frozenset(f.config_key for f in FIELDS if f.authenticates)
+
 #: The key of the revisions this server gives out: a revision tells that held values changed,
 #: and nothing about them (a keyed hash, with a key that never leaves this process).
 _REVISION_KEY = secrets.token_bytes(32)
@@ -140,17 +145,39 @@ def endpoint_for_api_key(api_key: Optional[str]) -> Optional[str]:
     return f"https://{host}/api/v1" if _HOSTNAME.fullmatch(host) else None
 
 
+#: The qbraidrc keys whose values are secrets.
+SECRET_KEYS = frozenset(f.config_key for f in FIELDS if f.secret)
+_REFERENCE = re.compile(r"%\(([^)]*)\)s")
+
+
+def _copies_a_secret(parser: configparser.ConfigParser, key: str, depth: int = 0) -> bool:
+    """Whether ``key``'s value takes in a secret through ``%(name)s`` interpolation."""
+    raw = parser.get("default", key, raw=True, fallback=None)
+    if raw is None or depth > configparser.MAX_INTERPOLATION_DEPTH:
+        return False
+    for name in _REFERENCE.findall(raw):
+        name = name.lower()
+        if name in SECRET_KEYS or _copies_a_secret(parser, name, depth + 1):
+            return True
+    return False
+
+
 def read_default_section(text: Optional[str]) -> dict[str, str]:
-    """The ``[default]`` values as qbraid-core reads them; a value it could not read is left out."""
+    """The ``[default]`` values as qbraid-core reads them; a value it could not read is left
+    out, and so is any value other than a secret's own that takes in a secret through
+    ``%(name)s`` interpolation: a URL or an email shown, logged or sent as a header must not
+    carry a key."""
     parser = configparser.ConfigParser()
     if text:
         try:
-            parser.read_string(text, source="qbraidrc")
+            parser.read_string(text.replace("\r\n", "\n").replace("\r", "\n"), source="qbraidrc")
         except configparser.Error:
             return {}
     values = {}
     for key in (*CREDENTIAL_KEYS, "url"):
         try:
+            if key not in SECRET_KEYS and _copies_a_secret(parser, key):
+                continue
             value = parser.get("default", key, fallback=None)
         except configparser.Error:
             value = None
@@ -190,16 +217,32 @@ class HeldCredentials:
 
     def public(self) -> dict:
         """What the browser may know: names and where they come from, the email and the URL; never a secret."""
+        secrets = self.secret_values()
         email = self.values.get("email")
         return {
             "held": [f.config_key for f in FIELDS if f.authenticates and f.config_key in self.values],
             "sources": {key: source for key, source in self.sources.items() if key != "email"},
-            "email": email,
-            "url": self.url,
+            "email": None if email is None else redact_text(email, secrets),
+            "url": redact_text(self.url, secrets),
             "url_source": self.url_source,
             "api_version": self.version,
             "revision": self.revision,
         }
+
+    def secret_values(self) -> list[str]:
+        """The secret values held (never sent to the browser in any form)."""
+        return [value for key, value in self.values.items() if key in SECRET_KEYS]
+
+    def checked_as_written(self) -> "HeldCredentials":
+        """These credentials with every authenticating value from the environment left out: a
+        sign-in checks what it writes, never a key it found elsewhere."""
+        keep = {
+            key: value
+            for key, value in self.values.items()
+            if key not in AUTHENTICATING_KEYS or self.sources.get(key) == "qbraidrc"
+        }
+        sources = {key: source for key, source in self.sources.items() if key in keep}
+        return HeldCredentials(self.version, self.url, self.url_source, keep, sources)
 
     @property
     def revision(self) -> str:
@@ -245,34 +288,13 @@ def resolve(text: Optional[str], environ: Mapping[str, str]) -> HeldCredentials:
     return HeldCredentials(version, url, url_source, values, sources)
 
 
-_ESCAPE = re.compile(r"%[0-9A-F]{2}")
-#: What a secret the API echoes is replaced with, in an answer passed down to the browser.
-REDACTED = b"[redacted by the Jupyter server]"
-
-
-def redact(content: bytes, secrets: list[str]) -> bytes:
-    """``content`` with every secret the server added removed: as sent, percent- or
-    form-encoded, JSON-escaped, and in base64 (the forms an API echoing it would use)."""
-    for secret in secrets:
-        raw = secret.encode()
-        encoded = quote(secret, safe="")
-        forms = {
-            raw,
-            encoded.encode(),
-            # The same escapes in lower-case hex; the secret's own letters as they are.
-            _ESCAPE.sub(lambda m: m.group(0).lower(), encoded).encode(),
-            quote_plus(secret).encode(),
-            secret.replace("/", "\\/").encode(),
-            base64.b64encode(raw).rstrip(b"="),
-            base64.urlsafe_b64encode(raw).rstrip(b"="),
-        }
-        for form in sorted(forms, key=len, reverse=True):
-            content = content.replace(form, REDACTED)
-    return content
-
-
 def fixed_headers(version: str) -> dict[str, str]:
     return dict(_FIXED_HEADERS[version])
+
+
+def valid_email(value: str) -> bool:
+    """Whether ``value`` may be written as qbraidrc's email and sent as a header."""
+    return len(value) <= 320 and bool(_EMAIL.fullmatch(value))
 
 
 def check_values(values: object) -> dict[str, str]:
@@ -290,76 +312,9 @@ def check_values(values: object) -> dict[str, str]:
                 "invalid_body",
                 f"The {key} must be printable ASCII without spaces, at most 8192 characters.",
             )
-        if key == "email" and not _EMAIL.fullmatch(value):
+        if key == "email" and not valid_email(value):
             raise QbraidHTTPError("invalid_body", "The email must look like name@example.com.")
         checked[key] = value
     if not any(f.authenticates and f.config_key in checked for f in FIELDS):
         raise QbraidHTTPError("invalid_body", "Give an API key (or a token) to sign in with.")
     return checked
-
-
-_SECTION = re.compile(r"\s*\[(?P<name>[^\]]+)\]")
-_OPTION = re.compile(r"(?P<key>[^:=\s][^:=]*?)\s*(?P<sep>\s*[:=]\s*)(?P<value>.*)")
-
-
-def edit_default(text: Optional[str], updates: Mapping[str, Optional[str]]) -> str:
-    """``text`` with the ``[default]`` keys of ``updates`` set (``None`` removes one); every other
-    line, section, comment and the line ending are kept as they were."""
-    text = text or ""
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.splitlines(keepends=True)
-    pending = dict(updates)
-    out: list[str] = []
-    in_default = False
-    default_end: Optional[int] = None  # where keys missing from [default] are added
-    skipping = False  # the continuation lines of a removed or replaced value
-    for line in lines:
-        body = line.rstrip("\r\n")
-        if skipping and body[:1] in (" ", "\t") and body.strip():
-            continue
-        skipping = False
-        section = _SECTION.match(body)
-        if section and not body.startswith((" ", "\t")):
-            if in_default:
-                default_end = _last_content(out)
-            in_default = section.group("name") == "default"
-            out.append(line)
-            continue
-        option = _OPTION.fullmatch(body) if in_default and not body.startswith((" ", "\t")) else None
-        key = option.group("key").strip().lower() if option else None
-        if key in pending:
-            value = pending.pop(key)
-            skipping = True
-            if value is not None:
-                ending = line[len(body) :] or newline
-                out.append(f"{option.group('key')}{option.group('sep')}{value}{ending}")
-            continue
-        out.append(line)
-    if in_default:
-        default_end = _last_content(out)
-    added = [f"{key} = {value}{newline}" for key, value in pending.items() if value is not None]
-    if not added:
-        return "".join(out)
-    if default_end is None:
-        if out and not out[-1].endswith(("\n", "\r")):
-            out[-1] += newline
-        if out and "".join(out).strip():
-            out.append(newline)
-        out.append(f"[default]{newline}")
-        default_end = len(out)
-    elif default_end and not out[default_end - 1].endswith(("\n", "\r")):
-        out[default_end - 1] += newline
-    out[default_end:default_end] = added
-    return "".join(out)
-
-
-def _last_content(out: list[str]) -> int:
-    """The index after the last line of the section that ends at the end of ``out``, blank lines
-    and comments after it excluded."""
-    end = len(out)
-    while end > 0:
-        stripped = out[end - 1].strip()
-        if stripped and not stripped.startswith(("#", ";")):
-            break
-        end -= 1
-    return end

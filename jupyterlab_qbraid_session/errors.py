@@ -39,6 +39,7 @@ ERROR_CODES: dict[str, int] = {
     "credentials_unchecked": 502,
     # The proxy.
     "origin_refused": 403,
+    "not_from_the_lab": 403,
     "invalid_request": 400,
     "request_too_large": 413,
     "response_too_large": 502,
@@ -48,6 +49,7 @@ ERROR_CODES: dict[str, int] = {
     "upstream_timeout": 504,
     "upstream_read": 502,
     "upstream_protocol": 502,
+    "upstream_encoding": 502,
 }
 
 #: The header with which the proxy says that no answer came from the API, and why:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
@@ -24,12 +25,13 @@ from .credentials import (
     check_values,
     edit_default,
     fixed_headers,
-    redact,
     resolve,
+    valid_email,
 )
 from .errors import PROXY_ERROR_HEADER, QbraidHTTPError, describe
-from .proxy import FORWARDED_HEADERS
+from .proxy import FORWARDED_HEADERS, returned_headers
 from .qbraidrc import display_path
+from .redaction import redact_in_pieces, redact_text
 
 
 class QbraidHandler(ExtensionHandlerMixin, APIHandler):
@@ -46,6 +48,7 @@ class QbraidHandler(ExtensionHandlerMixin, APIHandler):
         if kind:
             self.set_header(PROXY_ERROR_HEADER, kind)
         self.set_header("Cache-Control", "no-store")
+        self.set_header("Cross-Origin-Resource-Policy", "same-origin")
         self.finish(json.dumps({"message": message, "reason": code}))
 
     def log_exception(self, typ, value, tb) -> None:
@@ -141,8 +144,10 @@ class ProxyHandler(QbraidHandler):
                 return  # the browser went away; the upstream request is closed
             raise
         if added:
-            # The browser never holds these; an API that echoes one must not hand it over.
-            content = redact(content, added)
+            # The browser never holds these; an API that echoes one must not hand it over,
+            # in the body or in a header.
+            content = await redact_in_pieces(content, added)
+            headers = returned_headers({name: redact_text(value, added) for name, value in headers.items()})
         self.set_status(status)
         content_type = headers.pop("content-type", "application/octet-stream")
         for name, value in headers.items():
@@ -151,6 +156,8 @@ class ProxyHandler(QbraidHandler):
         # The API's answer is data for the lab's scripts, never a page of this origin.
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Content-Disposition", "attachment")
+        # Not readable by a page of another origin that loads it (<script src>, <img>, no-cors).
+        self.set_header("Cross-Origin-Resource-Policy", "same-origin")
         if status in (204, 304) or self.request.method == "HEAD":
             return self.finish(set_content_type=content_type)
         self.finish(content, set_content_type=content_type)
@@ -161,6 +168,13 @@ class ProxyHandler(QbraidHandler):
         present = {name.lower() for name in headers}
         if present & AUTHENTICATING_HEADERS:
             return []
+        if not self._from_the_lab():
+            raise QbraidHTTPError(
+                "not_from_the_lab",
+                "This server adds its qBraid credentials only to requests that JupyterLab's own pages send "
+                "(same-origin, with the Jupyter token or XSRF header); nothing was sent.",
+                kind="refused",
+            )
         held = await self.extensionapp.held_credentials()
         added = []
         for name, value in held.headers_for(url).items():
@@ -169,6 +183,16 @@ class ProxyHandler(QbraidHandler):
                 if name.lower() in AUTHENTICATING_HEADERS:
                     added.append(value)
         return added
+
+    def _from_the_lab(self) -> bool:
+        """Whether the request was sent by a script of the lab's own origin: a browser says so
+        in ``Sec-Fetch-Site``; without it, a header that a page of another origin (another port
+        of the same host included) cannot send without a CORS grant this server never gives.
+        The cookie alone proves nothing: an ``<img>`` or ``<script>`` of a same-site page sends it."""
+        site = self.request.headers.get("Sec-Fetch-Site")
+        if site is not None:
+            return site == "same-origin"
+        return bool(self.request.headers.get("X-XSRFToken") or self.request.headers.get("Authorization"))
 
     get = post = put = patch = delete = head = options = _forward
 
@@ -261,16 +285,24 @@ class CredentialsHandler(QbraidHandler):
             updates["url"] = values["url"].rstrip("/")
         path = display_path(app.qbraidrc.path)
         text, _etag = await self._run(f"Reading {path}", app.qbraidrc.read)
-        # Checked as the SDK will use them once written: the URL and the environment included.
-        after = resolve(edit_default(text, updates), os.environ)
-        identity = await self._check(after, values.get("email"))
+        # Checked as the SDK will use them once written (the URL from the environment included),
+        # with the values written: never a key the environment holds instead.
+        after = resolve(edit_default(text, updates), os.environ).checked_as_written()
+        if not after.headers():
+            raise QbraidHTTPError(
+                "invalid_body",
+                f"The {after.version} API at {after.url} does not use these credentials "
+                f"({', '.join(k for k in values if k != 'url')}); give the ones it reads.",
+            )
+        secrets = [value for key, value in values.items() if key != "url"] + after.secret_values()
+        identity = await self._check(after, values.get("email"), secrets)
         updates["email"] = identity["email"]
         await self._run(f"Writing {path}", app.qbraidrc.edit, lambda current: edit_default(current, updates))
         self._answer(await app.held_credentials(), identity=identity)
 
-    async def _check(self, held, configured: str | None) -> dict[str, str]:
-        """The account (email, name, organization, user id) from the API's check of ``held``;
-        refusals say what to do."""
+    async def _check(self, held, configured: str | None, secrets: list[str]) -> dict[str, str]:
+        """The account (email, name, organization, user id) from the API's check of ``held``,
+        every value checked and redacted of ``secrets``; refusals say what to do."""
         verify = DIALECTS[held.version]["verify"]
         status, _headers, content = await self.extensionapp.upstream.forward(
             "GET", held.url + verify, {**fixed_headers(held.version), **held.headers()}, b""
@@ -282,8 +314,14 @@ class CredentialsHandler(QbraidHandler):
                 f"{where} refused these credentials ({status}): check the key on your qBraid account page. "
                 "Nothing was written.",
             )
-        identity = _identity(held.version, content) if status == 200 else None
+        identity = _identity(held.version, content, secrets) if status == 200 else None
         email = identity["email"] if identity else None
+        if identity and not email:
+            raise QbraidHTTPError(
+                "credentials_unchecked",
+                f"{where} answered {verify} with an email that is not an address (or that holds a "
+                "credential); nothing was written. Tell the API's administrators.",
+            )
         if not email:
             raise QbraidHTTPError(
                 "credentials_unchecked",
@@ -313,9 +351,16 @@ class CredentialsHandler(QbraidHandler):
 IDENTITY_FIELDS = ("email", "userName", "organizationId", "userId")
 
 
-def _identity(version: str, content: bytes) -> dict[str, str] | None:
+#: The longest identity value passed on (a name, an organization); longer ones are cut.
+IDENTITY_MAX = 256
+
+
+def _identity(version: str, content: bytes, secrets: list[str]) -> dict[str, str] | None:
     """The account of the check's answer (v1 ``{success, data: {email, ...}}``, legacy
-    ``{email, ...}``): its identity fields only, or None without an email."""
+    ``{email, ...}``): its identity fields only, or None without an email. The API's values
+    are checked before they reach the file, a header or the page: the email must be an
+    address (printable ASCII, no line break, no secret: else ``email`` is empty); the other
+    fields lose control characters and line separators, are cut, and are redacted."""
     try:
         answer = json.loads(content)
     except ValueError:
@@ -324,4 +369,14 @@ def _identity(version: str, content: bytes) -> dict[str, str] | None:
         answer = answer.get("data") if isinstance(answer, dict) and answer.get("success") is True else None
     if not isinstance(answer, dict) or not isinstance(answer.get("email"), str) or not answer["email"]:
         return None
-    return {key: answer[key] for key in IDENTITY_FIELDS if isinstance(answer.get(key), str)}
+    identity = {
+        key: redact_text(_CONTROL.sub("", answer[key])[:IDENTITY_MAX], secrets)
+        for key in IDENTITY_FIELDS
+        if key != "email" and isinstance(answer.get(key), str)
+    }
+    email = answer["email"]
+    usable = valid_email(email) and redact_text(email, secrets) == email
+    return {"email": email if usable else "", **identity}
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")

@@ -38,6 +38,38 @@ RETURNED_HEADERS = {
 _REDIRECTS = {301, 302, 303, 307, 308}
 
 
+def _decoded_encodings() -> frozenset[str]:
+    """The Content-Encodings the pooled client decodes (as aiohttp's parser names them)."""
+    from aiohttp import compression_utils
+
+    names = {"gzip", "deflate"}
+    if getattr(compression_utils, "HAS_BROTLI", False):
+        names.add("br")
+    if getattr(compression_utils, "HAS_ZSTD", False):
+        names.add("zstd")
+    return frozenset(names)
+
+
+DECODED_ENCODINGS = _decoded_encodings()
+
+
+def check_encoding(value: Optional[str], host: str) -> None:
+    """Refuse an answer whose Content-Encoding the client did not decode: passed on with the
+    header removed it would be garbage, and with the header, an encoding the browser may not
+    read either. aiohttp decodes exactly one of its names, as sent (``gzip, gzip``, ``x-gzip``
+    or ``compress`` stay encoded)."""
+    if value is None or value.strip().lower() in ("", "identity"):
+        return
+    if value.isascii() and value.lower() in DECODED_ENCODINGS:
+        return
+    shown = value if value.isascii() and value.isprintable() and len(value) <= 40 else "an unknown one"
+    raise failure(
+        "refused",
+        "upstream_encoding",
+        f"{host} answered with a Content-Encoding this server cannot decode ({shown}); nothing was passed on.",
+    )
+
+
 def failure(kind: str, code: str, message: str) -> QbraidHTTPError:
     """No usable answer came from the API; ``kind`` is ``connect``, ``read`` or ``refused``."""
     return QbraidHTTPError(code, message, kind=kind)
@@ -171,6 +203,7 @@ class Upstream:
                     raise failure(
                         "read", "upstream_protocol", f"{host} answered with status {response.status}, not an HTTP answer."
                     )
+                check_encoding(response.headers.get("Content-Encoding"), host)
                 chunks = []
                 size = 0
                 async for chunk in response.content.iter_chunked(65536):

@@ -14,12 +14,14 @@ import errno
 import hashlib
 import io
 import os
+import re
 import stat
 import tempfile
 import threading
 from pathlib import Path
 from typing import Callable, Optional
 
+from .blocking import commit_point
 from .errors import QbraidHTTPError
 
 #: The largest qbraidrc accepted; a real one is a few hundred bytes.
@@ -60,8 +62,9 @@ def encode(text: str) -> bytes:
         ) from None
 
 
-def validate(data: bytes) -> None:
-    """Refuse what qbraid-core could not read; name the line, never its text.
+def validate(data: bytes, controls: bool = True) -> None:
+    """Refuse what qbraid-core could not read, and (with ``controls``) control characters;
+    name the line, never its text.
 
     The bytes are read as qbraid-core reads the file (``ConfigParser.read(path,
     encoding="utf-8")``: universal newlines, so a lone carriage return ends a line too)."""
@@ -72,6 +75,18 @@ def validate(data: bytes) -> None:
     if data.startswith(b"\xef\xbb\xbf"):
         raise QbraidrcError(
             "qbraidrc_invalid", "line 1: the file starts with a byte-order mark, which configparser refuses."
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = ""  # configparser's reading below names it
+    control = _CONTROL.search(text) if controls else None
+    if control:
+        line = len(re.findall(r"\r\n|\r|\n", text[: control.start()])) + 1
+        raise _invalid(
+            line,
+            f"a control character (U+{ord(control.group()):04X}): some readers end a line there and "
+            "configparser does not; remove it",
         )
     parser = configparser.ConfigParser()
     try:
@@ -99,6 +114,11 @@ def validate(data: bytes) -> None:
                     f"the value of '{option}' in [{section}] has a '%' that configparser cannot read "
                     "(write it as '%%'); nothing was written.",
                 ) from None
+
+
+#: Characters refused in qbraidrc: C0 and C1 controls but tab and the line endings, and the
+#: Unicode line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _invalid(lineno: Optional[int], what: str) -> QbraidrcError:
@@ -236,7 +256,9 @@ class QbraidrcFile:
             if new == text or (text is None and not new):
                 return etag
             data = encode(new)
-            validate(data)
+            # The edit's own values are checked; a control character already in the user's
+            # file is theirs to keep (configparser reads it), and must not stop a sign-out.
+            validate(data, controls=False)
             try:
                 _atomic_write(Path(os.path.realpath(self.path)), data)
             except OSError as err:
@@ -261,6 +283,7 @@ def _atomic_write(real: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
+        commit_point()
         os.replace(temp, real)
     except BaseException:
         try:

@@ -308,11 +308,12 @@ async def test_the_server_keeps_the_access_token_it_holds_alive(jp_fetch, qbraid
 
 
 def test_redaction_finds_lower_case_escapes_of_a_secret_with_capitals():
-    from jupyterlab_qbraid_session.credentials import REDACTED, redact
+    from jupyterlab_qbraid_session.redaction import REDACTED, redact
 
     secret = "Held/Key+1"
     echoed = b"upper Held%2FKey%2B1 lower Held%2fKey%2b1 raw Held/Key+1"
-    assert redact(echoed, [secret]) == b"upper " + REDACTED + b" lower " + REDACTED + b" raw " + REDACTED
+    marker = REDACTED.encode()
+    assert redact(echoed, [secret]) == b"upper " + marker + b" lower " + marker + b" raw " + marker
 
 
 async def test_stopping_the_refresher_ends_its_task_even_when_a_cancel_is_lost():

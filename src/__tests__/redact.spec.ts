@@ -1,4 +1,6 @@
-import { REDACTED, redact } from '../api/redact';
+import * as fs from 'fs';
+import * as path from 'path';
+import { REDACTED, redact, redactExcerpt } from '../api/redact';
 
 describe('redact', () => {
   it('replaces every occurrence of every secret', () => {
@@ -88,5 +90,45 @@ describe('redact, whatever form the API echoes a secret in', () => {
   it('keeps ordinary text, % signs and JSON escapes that hold no secret', () => {
     const text = 'progress 50%25 done \\n "quoted\\/path" a+b';
     expect(redact(text, ['unrelated-secret'])).toBe(text);
+  });
+});
+
+describe('redact, the table of cases the server half runs too', () => {
+  // tests/cases/redaction.json: pytest (tests/test_redaction.py) runs every case as well.
+  const table: {
+    cases: Array<{
+      name: string;
+      secrets: Array<string | null>;
+      text: string;
+      expected: string;
+    }>;
+  } = JSON.parse(
+    fs.readFileSync(
+      path.join(__dirname, '..', '..', 'tests', 'cases', 'redaction.json'),
+      'utf-8'
+    )
+  );
+
+  it.each(table.cases.map(c => [c.name, c] as const))('%s', (_, c) => {
+    expect(redact(c.text, c.secrets)).toBe(
+      c.expected.split('{R}').join(REDACTED)
+    );
+  });
+});
+
+describe('redactExcerpt', () => {
+  const KEY = 'qbr_Ab+c/d=9XyZ"k';
+
+  it('cuts a huge text before redacting it, and no part of a secret survives at the cut', () => {
+    const encoded = [...KEY]
+      .map(c => '%25' + c.charCodeAt(0).toString(16).padStart(2, '0'))
+      .join('');
+    const text = 'x'.repeat(295) + encoded + 'y'.repeat(8_000_000);
+    const out = redactExcerpt(text, [KEY], 300);
+    expect(out).toBe('x'.repeat(295) + REDACTED.slice(0, 5) + '…');
+  });
+
+  it('leaves a short text whole', () => {
+    expect(redactExcerpt(`a ${KEY} b`, [KEY], 300)).toBe(`a ${REDACTED} b`);
   });
 });

@@ -5,12 +5,11 @@ import {
   QbraidNetworkError
 } from './errors';
 import { CREDENTIAL_HEADERS } from '../fields';
-import { redact } from './redact';
+import { redactExcerpt } from './redact';
 import type { IState } from './resolve';
 import { AttemptFailure, RetryPolicy } from './retry';
 import { IQbraidTransport, QbraidTransport, TransportError } from './transport';
 import type { IQbraidRequestInit } from '../tokens';
-import { MAX_CREDENTIAL_LENGTH } from './validation';
 
 /** Loaded with the machinery: the session builds each request's URL with it. */
 export { joinUrl } from './requesturl';
@@ -295,10 +294,13 @@ async function wait(
 const EXCERPT = 300;
 
 /**
- * How much of an answer is looked at for an excerpt: enough for any secret
- * (a credential's longest) to be found whole before the cut.
+ * How much of each string of an error's details is kept, and how many
+ * entries of each object or list, how deep: an API's error can be megabytes,
+ * and redacting or showing all of it would block the tab.
  */
-const EXCERPT_SOURCE = EXCERPT + 2 * MAX_CREDENTIAL_LENGTH;
+const DETAIL_CHARS = 2000;
+const DETAIL_ENTRIES = 100;
+const DETAIL_DEPTH = 6;
 
 /**
  * The answer's text, read as a stream and cut off past `cap` bytes with an
@@ -383,14 +385,11 @@ function parseBody(
 }
 
 /**
- * The start of `text` for a message: every secret redacted first, then cut,
- * so no part of a secret survives at the cut.
+ * The start of `text` for a message, on one line, with no part of a secret
+ * (see `redactExcerpt`).
  */
 function excerpt(text: string, secrets: string[]): string {
-  const flat = redact(text.slice(0, EXCERPT_SOURCE), secrets)
-    .replace(/\s+/g, ' ')
-    .trim();
-  return flat.length > EXCERPT ? flat.slice(0, EXCERPT) + '…' : flat;
+  return redactExcerpt(text, secrets, EXCERPT).replace(/\s+/g, ' ').trim();
 }
 
 /**
@@ -457,21 +456,41 @@ function responseError(
   return new QbraidApiError(full, options);
 }
 
-/** `value` with every string in it redacted. */
-function redactDeep(value: unknown, secrets: string[]): unknown {
+/**
+ * `value` with every string in it redacted, cut to the first
+ * `DETAIL_CHARS` characters, `DETAIL_ENTRIES` entries and `DETAIL_DEPTH`
+ * levels.
+ */
+function redactDeep(value: unknown, secrets: string[], depth = 0): unknown {
   if (typeof value === 'string') {
-    return redact(value, secrets);
+    return redactExcerpt(value, secrets, DETAIL_CHARS);
+  }
+  if (value && typeof value === 'object' && depth >= DETAIL_DEPTH) {
+    return '…';
   }
   if (Array.isArray(value)) {
-    return value.map(item => redactDeep(item, secrets));
+    return value
+      .slice(0, DETAIL_ENTRIES)
+      .map(item => redactDeep(item, secrets, depth + 1));
   }
   if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [
-        redact(key, secrets),
-        redactDeep(item, secrets)
-      ])
-    );
+    const entries: Array<[string, unknown]> = [];
+    for (const key in value) {
+      if (entries.length >= DETAIL_ENTRIES) {
+        break;
+      }
+      if (Object.prototype.hasOwnProperty.call(value, key)) {
+        entries.push([
+          redactExcerpt(key, secrets, DETAIL_CHARS),
+          redactDeep(
+            (value as Record<string, unknown>)[key],
+            secrets,
+            depth + 1
+          )
+        ]);
+      }
+    }
+    return Object.fromEntries(entries);
   }
   return value;
 }

@@ -1,138 +1,113 @@
+import RULES from '../rules/redaction.json';
+
 /**
  * The placeholder that replaces a secret in any text the session produces.
  */
 export const REDACTED = '[redacted]';
 
 /**
- * Secrets shorter than this are not searched for: a one- or two-character
- * "key" would blank out ordinary words of a message.
- */
-const MIN_SECRET_LENGTH = 3;
-
-/**
- * A base64 run shorter than this is not taken for a secret: short runs are
- * found in ordinary text by chance.
- */
-const MIN_BASE64_LENGTH = 8;
-
-/**
  * Replace every occurrence of each secret in `text` with `[redacted]`, in
- * whatever form an API may echo it: as it is; percent-encoded (either case of
- * hex, every character or some, `+` for a space as in a form), JSON-escaped
- * (`\u00XX`, `\/`), up to two layers of these over each other; or in base64
- * (standard or URL-safe, at any alignment). The text is decoded and compared,
- * and what matched is replaced in the text as it was.
+ * the forms `src/rules/redaction.json` lists, which the server half applies
+ * too: each character of the secret as itself, percent-encoded (either case
+ * of hex, up to three times over: `%41`, `%2541`, `%252541`), or
+ * JSON-escaped (`\u0041`, also escaped again or percent-encoded: `\\u0041`,
+ * `%5Cu0041`), and `"`, `\` and `/` after one to three backslashes; any mix
+ * of these from one character to the next (`quote()` keeping `/`, every
+ * byte encoded). The secret's base64, standard or URL-safe, at any of the
+ * three alignments inside a longer base64 text, is found in the same forms
+ * (base64 then percent-encoded). Secrets shorter than three characters are
+ * not searched for. One pass of one regular expression: linear in the text.
  */
 export function redact(
   text: string,
   secrets: Iterable<string | null | undefined>
 ): string {
-  const needles = [...new Set(secrets)].filter(
-    (secret): secret is string => !!secret && secret.length >= MIN_SECRET_LENGTH
-  );
-  if (!needles.length || !text) {
+  if (!text) {
     return text;
   }
-  const spans: Array<[number, number]> = [];
-  // A `+` is a space in a form, but itself in JSON or a path: read it both ways.
-  for (const plusIsSpace of [false, true]) {
-    let view = Private.identity(text);
-    for (let layer = 0; layer < 3; layer++) {
-      for (const needle of needles) {
-        for (const at of Private.occurrences(view.text, needle)) {
-          spans.push([view.start[at], view.end[at + needle.length - 1]]);
-        }
-      }
-      const decoded = Private.decodeOnce(view, plusIsSpace);
-      if (decoded.text === view.text) {
-        break;
-      }
-      view = decoded;
+  const pattern = secretPattern(secrets);
+  return pattern ? text.replace(pattern, REDACTED) : text;
+}
+
+/**
+ * The start of `text`, at most `limit` characters, with every secret
+ * redacted: the text is cut first (so a huge text costs no more than a
+ * short one), with a margin long enough for the longest form of a secret,
+ * so no part of one survives at the cut.
+ */
+export function redactExcerpt(
+  text: string,
+  secrets: Iterable<string | null | undefined>,
+  limit: number
+): string {
+  const list = [...secrets];
+  const longest = Math.max(0, ...list.map(secret => secret?.length ?? 0));
+  // A base64 run is 4/3 of the secret's length.
+  const margin = Math.ceil((longest * 4) / 3 + 2) * Private.WIDEST_FORM;
+  const redacted = redact(text.slice(0, limit + margin), list);
+  return redacted.length > limit ? redacted.slice(0, limit) + '…' : redacted;
+}
+
+/**
+ * One global regular expression that matches every secret in every form
+ * `redact` names, or `null` when there is nothing to search for.
+ */
+export function secretPattern(
+  secrets: Iterable<string | null | undefined>
+): RegExp | null {
+  const needles = new Set<string>();
+  for (const secret of secrets) {
+    if (!secret || secret.length < RULES.minSecretLength) {
+      continue;
+    }
+    needles.add(secret);
+    for (const run of Private.base64Runs(secret)) {
+      needles.add(run);
     }
   }
-  for (const needle of needles) {
-    for (const run of Private.base64Runs(needle)) {
-      for (const at of Private.occurrences(text, run)) {
-        spans.push([at, at + run.length]);
-      }
-    }
+  if (!needles.size) {
+    return null;
   }
-  return Private.replaceSpans(text, spans);
+  // Longer needles first: a secret that holds another is redacted whole.
+  const alternatives = [...needles]
+    .sort((a, b) => b.length - a.length)
+    .map(needle => [...needle].map(Private.charPattern).join(''));
+  return new RegExp(alternatives.join('|'), 'g');
 }
 
 namespace Private {
   /**
-   * A decoded form of the original text: `start[i]` and `end[i]` are where
-   * the character `i` of `text` came from in the original (end exclusive).
+   * How many characters of text one character of a secret takes at most in
+   * the forms searched for (`%5C%5C%5Cu0041`).
    */
-  export interface IView {
-    text: string;
-    start: number[];
-    end: number[];
+  export const WIDEST_FORM = 14;
+
+  const SPECIAL = /[.*+?^${}()|[\]\\/-]/g;
+
+  function literal(char: string): string {
+    return char.replace(SPECIAL, '\\$&');
   }
 
-  export function identity(text: string): IView {
-    const start = Array.from({ length: text.length }, (_, i) => i);
-    return { text, start, end: start.map(i => i + 1) };
+  function hex(code: number): string {
+    return code
+      .toString(16)
+      .padStart(2, '0')
+      .replace(/[a-f]/g, d => `[${d}${d.toUpperCase()}]`);
   }
 
-  const HEX2 = /^[0-9a-fA-F]{2}$/;
-  const HEX4 = /^[0-9a-fA-F]{4}$/;
-  const JSON_ESCAPES: Record<string, string> = {
-    '/': '/',
-    '\\': '\\',
-    '"': '"',
-    n: '\n',
-    r: '\r',
-    t: '\t'
-  };
-
-  /** One layer of percent-, form- and JSON-decoding. */
-  export function decodeOnce(view: IView, plusIsSpace: boolean): IView {
-    const source = view.text;
-    const out: IView = { text: '', start: [], end: [] };
-    const chars: string[] = [];
-    const emit = (char: string, from: number, length: number) => {
-      chars.push(char);
-      out.start.push(view.start[from]);
-      out.end.push(view.end[from + length - 1]);
-    };
-    for (let i = 0; i < source.length;) {
-      const char = source[i];
-      const hex2 = source.slice(i + 1, i + 3);
-      const hex4 = source.slice(i + 2, i + 6);
-      if (char === '%' && HEX2.test(hex2)) {
-        emit(String.fromCharCode(parseInt(hex2, 16)), i, 3);
-        i += 3;
-      } else if (char === '+' && plusIsSpace) {
-        emit(' ', i, 1);
-        i += 1;
-      } else if (char === '\\' && source[i + 1] === 'u' && HEX4.test(hex4)) {
-        emit(String.fromCharCode(parseInt(hex4, 16)), i, 6);
-        i += 6;
-      } else if (char === '\\' && source[i + 1] in JSON_ESCAPES) {
-        emit(JSON_ESCAPES[source[i + 1]], i, 2);
-        i += 2;
-      } else {
-        emit(char, i, 1);
-        i += 1;
+  /** The alternatives one character of a secret is searched as. */
+  export function charPattern(char: string): string {
+    const code = char.charCodeAt(0);
+    const forms = [literal(char)];
+    if (code < 0x80) {
+      for (const form of RULES.forms) {
+        forms.push(form.replace('{hex}', hex(code)));
+      }
+      if (RULES.jsonEscaped.includes(char)) {
+        forms.push(RULES.backslash + literal(char));
       }
     }
-    out.text = chars.join('');
-    return out;
-  }
-
-  /** Where `needle` occurs in `text`, overlapping occurrences included. */
-  export function occurrences(text: string, needle: string): number[] {
-    const found: number[] = [];
-    for (
-      let at = text.indexOf(needle);
-      at !== -1;
-      at = text.indexOf(needle, at + 1)
-    ) {
-      found.push(at);
-    }
-    return found;
+    return `(?:${forms.join('|')})`;
   }
 
   /**
@@ -154,36 +129,11 @@ namespace Private {
         Math.ceil((offset * 8) / 6),
         Math.floor((bytes * 8) / 6)
       );
-      if (run.length >= MIN_BASE64_LENGTH) {
+      if (run.length >= RULES.minBase64Length) {
         runs.add(run);
         runs.add(run.replace(/\+/g, '-').replace(/\//g, '_'));
       }
     }
     return [...runs];
-  }
-
-  /** `text` with every span (merged where they overlap) replaced by `[redacted]`. */
-  export function replaceSpans(
-    text: string,
-    spans: Array<[number, number]>
-  ): string {
-    if (!spans.length) {
-      return text;
-    }
-    spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
-    const parts: string[] = [];
-    let cursor = 0;
-    let [from, to] = spans[0];
-    for (const [start, end] of spans.slice(1)) {
-      if (start <= to) {
-        to = Math.max(to, end);
-        continue;
-      }
-      parts.push(text.slice(cursor, from), REDACTED);
-      cursor = to;
-      [from, to] = [start, end];
-    }
-    parts.push(text.slice(cursor, from), REDACTED, text.slice(to));
-    return parts.join('');
   }
 }

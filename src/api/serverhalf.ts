@@ -34,6 +34,7 @@ export const SERVER_ERROR_CODES = [
   'credential_mismatch',
   'credentials_unchecked',
   'origin_refused',
+  'not_from_the_lab',
   'invalid_request',
   'request_too_large',
   'response_too_large',
@@ -42,7 +43,8 @@ export const SERVER_ERROR_CODES = [
   'upstream_connect',
   'upstream_timeout',
   'upstream_read',
-  'upstream_protocol'
+  'upstream_protocol',
+  'upstream_encoding'
 ] as const;
 
 /**
