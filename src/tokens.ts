@@ -211,7 +211,9 @@ export interface IQbraidSession {
   getConfigVariable(name: QbraidConfigKey): string | null;
   /**
    * Write credentials to the config store (the SDK's `save_config`); values
-   * not given are taken from the session. Rejects with `ConfigError`.
+   * not given are taken from the session. Rejects with `ConfigError`; on the
+   * session other extensions share, always (`read_only_session`): only the
+   * person configures it.
    */
   saveConfig(values?: IQbraidCredentials): Promise<void>;
 }

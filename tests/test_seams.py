@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_qbraid_session.credentials import read_default_section, resolve
-from jupyterlab_qbraid_session.inifile import edit_default
+from jupyterlab_qbraid_session.credentials import edit_default
 from jupyterlab_qbraid_session.qbraidrc import validate
 
 BOUND = 30  # seconds: only so that a regression fails rather than hangs
@@ -205,10 +205,11 @@ def test_a_key_with_percent_reads_back_as_given(key):
         "[DEFAULT]\napi-key = K-secret\n[default]\nurl = https://api-v2.qbraid.com/api/v1\n",
         "[other]\nx = 1\n  [default]\n  api-key = K-secret\n",
         "  [default]\napi-key = K-secret\n",
-        "[default]\nnote = a\u2028api-key = other\napi-key = K-secret\n",
-        "[default]\nnote = a\x0capi-key = other\napi-key = K-secret\n",
-        "[default]\nnote = a\x85b\napi-key = K-secret\n",
-        "[default]\nnote = a\x1c[default]\napi-key = K-secret\n",
+        "[default]\nnote = a\u2028[other]\napi-key = K-secret\n",
+        "[default]\nnote = a\x0c[other]\napi-key = K-secret\n",
+        "[default]\nnote = a\x85[other]\napi-key = K-secret\n",
+        "[default]\nnote = a\x1c[other]\napi-key = K-secret\n",
+        "[default]\nnote = a\x0b[other]\naccess-token = K-secret\n",
         "[default]\r\nnote = x\r\napi-key = K-secret\r\n",
         "[default]\rapi-key = K-secret\rurl = u\r",
     ],

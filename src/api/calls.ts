@@ -1,10 +1,10 @@
 import { endpointForApiKey, fieldsOf } from './dialects';
-import type { ApiVersion } from '../fields';
+import { ApiVersion, fieldOf } from '../fields';
 import { AuthError, ConfigError, QbraidApiError } from './errors';
-import type { IState } from './resolve';
+import { credentialsChanged, IState } from './resolve';
 import { IQbraidSessionOptions, QbraidSession } from './session';
 import { normalizeBaseUrl } from './url';
-import { checkCredential } from './validation';
+import { checkCredential, credentialProblem } from './validation';
 import type {
   IQbraidConfigStore,
   IQbraidCredentials,
@@ -74,24 +74,34 @@ export async function verify(
       { code: 'no_credentials' }
     );
   }
-  const dialect = inside.state().dialect;
+  const checked = inside.state();
+  const dialect = checked.dialect;
+  // Compared with the email in force when the check was sent.
+  const configured = session.userEmail;
   const answer = await session.get(dialect.verifyPath, init);
   const identity = IDENTITY[dialect.version](answer);
   if (!identity) {
     throw new QbraidApiError(
-      `The qBraid API answered ${dialect.verifyPath} without an email.`,
+      `The qBraid API answered ${dialect.verifyPath} without a usable email (none, or not an address). ` +
+        "Try again later, or tell the API's administrators.",
       { code: 'invalid_identity', secrets: inside.secrets() }
     );
   }
   const email = identity.email;
-  const configured = session.userEmail;
   if (configured && configured.toLowerCase() !== email.toLowerCase()) {
     throw new AuthError(
       `Credential mismatch: these credentials belong to ${email}, not to the email configured for this session.`,
       { status: 200, code: 'credential_mismatch', secrets: inside.secrets() }
     );
   }
-  if (!configured) {
+  // The answer is about the credentials checked: an email learnt for them
+  // must not stick to others that came into force meanwhile.
+  const now = inside.state();
+  if (
+    !configured &&
+    !credentialsChanged(checked, now) &&
+    checked.baseUrl === now.baseUrl
+  ) {
     inside.learnEmail(email);
   }
   return identity;
@@ -187,10 +197,13 @@ export function candidate(
 namespace Private {
   export function withEmail(data: unknown): IQbraidIdentity | null {
     const identity = data as IQbraidIdentity | null;
+    // The email becomes a header (legacy) and a qbraidrc line: it must be
+    // an address, never a line break or a control character.
     return identity &&
       typeof identity === 'object' &&
       typeof identity.email === 'string' &&
-      identity.email
+      identity.email &&
+      credentialProblem(fieldOf('userEmail'), identity.email) === null
       ? identity
       : null;
   }

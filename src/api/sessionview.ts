@@ -1,4 +1,5 @@
 import { ISignal, Signal } from '@lumino/signaling';
+import { ConfigError } from './errors';
 import type { QbraidSession } from './session';
 import type {
   IQbraidCredentials,
@@ -121,8 +122,21 @@ export class QbraidSessionView implements IQbraidSession {
   getConfigVariable(name: QbraidConfigKey): string | null {
     return this.#owner.getConfigVariable(name);
   }
+  /**
+   * Refused: the shared session is configured by the person (the qBraid
+   * panel, the settings), never by another extension, whatever the values:
+   * a base URL or a key given here would redirect every extension's
+   * requests and the key to another host.
+   */
   saveConfig(values?: IQbraidCredentials): Promise<void> {
-    return this.#owner.saveConfig(values);
+    void values;
+    return Promise.reject(
+      new ConfigError(
+        "Other extensions cannot change the shared qBraid session's configuration: " +
+          'ask the user to sign in from the qBraid panel (or to change the settings).',
+        { code: 'read_only_session' }
+      )
+    );
   }
 
   readonly #owner: QbraidSession;

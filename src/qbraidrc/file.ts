@@ -1,4 +1,5 @@
 import { ConfigError } from '../api/errors';
+import { CREDENTIAL_FIELDS } from '../fields';
 
 /**
  * The section the qBraid SDK reads and writes.
@@ -87,11 +88,26 @@ export class QbraidrcFile {
   /**
    * The value of `key` in `section` as configparser's `get` returns it
    * (continuations joined, `%%` unescaped, `%(name)s` interpolated), falling
-   * back to `[DEFAULT]`; `null` when absent.
+   * back to `[DEFAULT]`; `null` when absent. A value other than a secret's
+   * own that would take in a secret through `%(name)s` is refused
+   * (`ConfigError`): a URL or an email is shown and sent, a key never.
    */
   get(key: string, section = QBRAIDRC_SECTION): string | null {
-    const raw = this._raw(key.toLowerCase(), section);
-    return raw === null ? null : this._interpolate(raw, section, key, 0);
+    const name = key.toLowerCase();
+    const raw = this._raw(name, section);
+    if (raw === null) {
+      return null;
+    }
+    const copied = Private.SECRET_KEYS.has(name)
+      ? null
+      : this._copiedSecret(raw, section, 0);
+    if (copied) {
+      throw new ConfigError(
+        `qbraidrc: the value of "${key}" takes in the ${copied} through %(name)s; a credential is never copied into another value. Write the value itself.`,
+        { code: 'qbraidrc_interpolation' }
+      );
+    }
+    return this._interpolate(raw, section, key, 0);
   }
 
   /**
@@ -151,6 +167,30 @@ export class QbraidrcFile {
       }
     }
     return parts.join('\n').replace(Private.TRAILING_SPACE, '');
+  }
+
+  /** The secret key a raw value refers to, directly or through others. */
+  private _copiedSecret(
+    raw: string,
+    section: string,
+    depth: number
+  ): string | null {
+    if (depth > Private.MAX_INTERPOLATION_DEPTH) {
+      return null;
+    }
+    for (const match of raw.matchAll(/%\(([^)]*)\)s/g)) {
+      const name = match[1].toLowerCase();
+      if (Private.SECRET_KEYS.has(name)) {
+        return name;
+      }
+      const next = this._raw(name, section);
+      const copied =
+        next === null ? null : this._copiedSecret(next, section, depth + 1);
+      if (copied) {
+        return copied;
+      }
+    }
+    return null;
   }
 
   private _interpolate(
@@ -246,16 +286,25 @@ export class QbraidrcFile {
     this._lines.push({ text: `[${section}]`, eol, kind: 'section' });
   }
 
+  /**
+   * Remove `key` from `section`, and a credential also from `[DEFAULT]`,
+   * whose keys every section inherits: configparser would read it there
+   * still.
+   */
   private _remove(key: string, section: string): void {
-    const option = this._options.find(
-      o => o.key === key && o.section === section
-    );
-    if (!option) {
-      return;
+    const sections = Private.CREDENTIAL_KEYS.has(key)
+      ? new Set([section, DEFAULTSECT])
+      : [section];
+    for (const name of sections) {
+      const option = this._options.find(
+        o => o.key === key && o.section === name
+      );
+      if (option) {
+        this._dropContinuations(option);
+        this._lines.splice(option.start, 1);
+        this._options = Private.analyse(this._lines);
+      }
     }
-    this._dropContinuations(option);
-    this._lines.splice(option.start, 1);
-    this._options = Private.analyse(this._lines);
   }
 
   /**
@@ -291,6 +340,18 @@ export class QbraidrcFile {
 
 namespace Private {
   export const MAX_INTERPOLATION_DEPTH = 10;
+
+  /** The qbraidrc keys of the credentials (the email included). */
+  export const CREDENTIAL_KEYS = new Set<string>(
+    CREDENTIAL_FIELDS.map(field => field.configKey)
+  );
+
+  /** The qbraidrc keys whose values are secrets. */
+  export const SECRET_KEYS = new Set<string>(
+    CREDENTIAL_FIELDS.filter(field => field.secret).map(
+      field => field.configKey
+    )
+  );
 
   /**
    * Python's `str.isspace()` characters (JavaScript's `\s` also counts the BOM,

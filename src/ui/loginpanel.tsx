@@ -7,6 +7,7 @@ import { DIALECTS } from '../api/dialects';
 import { describeError } from './errormessages';
 import type { ApiVersionOption } from '../tokens';
 import { MaskedInput } from './maskedinput';
+import { shown } from './shown';
 
 /**
  * The qBraid sidebar's panel: sign in (the key is checked with the API before
@@ -52,6 +53,22 @@ function LoginView({ status, trans }: IViewProps): JSX.Element {
   const signedIn = status.hasCredentials && !status.signingIn;
   const body = React.useRef<HTMLElement>(null);
   const wasSignedIn = React.useRef(signedIn);
+  // Whether the keyboard focus is in the panel: a control that had it may be
+  // disabled or replaced while a sign-in or check runs (browsers then send
+  // no blur), and the focus must come back to the panel, not the page's body.
+  const focusInside = React.useRef(false);
+  React.useEffect(() => {
+    const active = document.activeElement;
+    if (!focusInside.current || (active && active !== document.body)) {
+      return;
+    }
+    const target = status.busy
+      ? '.jp-qbraid-LoginPanel-cancel'
+      : signedIn
+        ? '.jp-qbraid-LoginPanel-checkAgain, .jp-qbraid-LoginPanel-state'
+        : '#jp-qbraid-api-key';
+    body.current?.querySelector<HTMLElement>(target)?.focus();
+  }, [status.busy]);
   React.useEffect(() => {
     const before = wasSignedIn.current;
     wasSignedIn.current = signedIn;
@@ -71,6 +88,12 @@ function LoginView({ status, trans }: IViewProps): JSX.Element {
       ref={body}
       className="jp-qbraid-LoginPanel-body"
       aria-label={trans.__('qBraid account')}
+      onFocus={() => (focusInside.current = true)}
+      onBlur={event => {
+        focusInside.current = !!body.current?.contains(
+          event.relatedTarget as Node | null
+        );
+      }}
     >
       <h2 className="jp-qbraid-LoginPanel-title">{trans.__('qBraid')}</h2>
       {status.settingsError && (
@@ -260,14 +283,19 @@ function AccountRows({ status, trans }: IViewProps): JSX.Element | null {
       {account.name && (
         <>
           <dt>{trans.__('Name')}</dt>
-          <dd className="jp-qbraid-LoginPanel-name">{account.name}</dd>
+          <dd className="jp-qbraid-LoginPanel-name" title={account.name}>
+            {shown(account.name)}
+          </dd>
         </>
       )}
       {account.organization && (
         <>
           <dt>{trans.__('Organization')}</dt>
-          <dd className="jp-qbraid-LoginPanel-organization">
-            {account.organization}
+          <dd
+            className="jp-qbraid-LoginPanel-organization"
+            title={account.organization}
+          >
+            {shown(account.organization)}
           </dd>
         </>
       )}
@@ -345,7 +373,7 @@ function SignedIn({ status, trans }: IViewProps): JSX.Element {
     case 'signed-in':
       state = trans.__(
         'Signed in as %1',
-        status.email ?? trans.__('(unknown email)')
+        status.email ? shown(status.email) : trans.__('(unknown email)')
       );
       break;
     case 'checking':
@@ -357,7 +385,7 @@ function SignedIn({ status, trans }: IViewProps): JSX.Element {
     default:
       state = trans.__(
         'Credentials set for %1 (not checked yet)',
-        status.email ?? trans.__('(no email)')
+        status.email ? shown(status.email) : trans.__('(no email)')
       );
   }
   return (
@@ -366,6 +394,7 @@ function SignedIn({ status, trans }: IViewProps): JSX.Element {
         className="jp-qbraid-LoginPanel-state"
         aria-live="polite"
         tabIndex={-1}
+        title={status.email ?? undefined}
       >
         {state}
       </p>
@@ -390,7 +419,7 @@ function SignedIn({ status, trans }: IViewProps): JSX.Element {
         ) : (
           <button
             type="button"
-            className="jp-mod-styled"
+            className="jp-mod-styled jp-qbraid-LoginPanel-checkAgain"
             onClick={() => status.check().catch(() => undefined)}
           >
             {trans.__('Check again')}

@@ -368,7 +368,20 @@ export class SignInModel {
       this._set('signed-out');
       return null;
     }
-    return this._track('check', signal => this.session.verify({ signal }));
+    const checked = Private.credentialsInForce(this.session);
+    try {
+      return await this._track(
+        'check',
+        signal => this.session.verify({ signal }),
+        checked
+      );
+    } catch (error) {
+      if (error instanceof Private.Stale) {
+        // The credentials changed while the old ones were checked: check these.
+        return this.check();
+      }
+      throw error;
+    }
   }
 
   /**
@@ -424,9 +437,15 @@ export class SignInModel {
     return this._validate ? this._validate(settings) : null;
   }
 
+  /**
+   * Run a sign-in or check; a check's outcome (`checked`: the credentials it
+   * was about) applies only while those credentials are still in force, and
+   * is otherwise thrown away as `Private.Stale`.
+   */
   private async _track(
     kind: 'sign-in' | 'check',
-    run: (signal: AbortSignal) => Promise<IQbraidIdentity>
+    run: (signal: AbortSignal) => Promise<IQbraidIdentity>,
+    checked?: string
   ): Promise<IQbraidIdentity> {
     const before = this._state;
     // A new sign-in or check replaces one still running.
@@ -436,15 +455,38 @@ export class SignInModel {
     this._busy++;
     this._signingIn = kind === 'sign-in';
     this._set('checking');
+    const stale = () =>
+      checked !== undefined &&
+      Private.credentialsInForce(this.session) !== checked;
     try {
       const identity = await run(abort.signal);
+      if (stale()) {
+        throw new Private.Stale();
+      }
       this._identity = identity;
+      if (checked !== undefined) {
+        this._verified = checked;
+      }
       this._error = null;
       this._lastCheck = this._now();
       this._credits = await this._loadCredits(identity, abort.signal);
+      if (stale()) {
+        throw new Private.Stale();
+      }
       this._set('signed-in');
       return identity;
     } catch (error) {
+      if (
+        error instanceof Private.Stale ||
+        (!abort.signal.aborted && stale())
+      ) {
+        // Nothing was learned about the credentials now in force.
+        this._identity = null;
+        this._credits = null;
+        this._error = null;
+        this._set('unverified');
+        throw error instanceof Private.Stale ? error : new Private.Stale();
+      }
       if (abort.signal.aborted) {
         // Cancelled: nothing was learned about the credentials.
         this._error = null;
@@ -588,6 +630,9 @@ export class SignInModel {
 }
 
 namespace Private {
+  /** A check's outcome about credentials no longer in force. */
+  export class Stale extends Error {}
+
   /** The longest `Retry-After` (s) a sign-in from the panel waits for. */
   export const INTERACTIVE_RETRY_AFTER = 10;
 

@@ -4,6 +4,7 @@ import * as React from 'react';
 import { SignInModel } from './signinmodel';
 import { qbraidIcon } from './icons';
 import { creditsText } from './loginpanel';
+import { shown } from './shown';
 
 /**
  * The status bar item: signed in as ..., signed out, or the check failed.
@@ -29,7 +30,10 @@ export class QbraidStatusItem extends ReactWidget {
     }
     switch (status.state) {
       case 'signed-in':
-        return trans.__('qBraid: %1', status.email ?? trans.__('signed in'));
+        return trans.__(
+          'qBraid: %1',
+          status.email ? shown(status.email) : trans.__('signed in')
+        );
       case 'checking':
         return trans.__('qBraid: checking…');
       case 'error':
@@ -37,20 +41,28 @@ export class QbraidStatusItem extends ReactWidget {
       case 'unverified':
         return trans.__(
           'qBraid: %1 (not checked)',
-          status.email ?? trans.__('key set')
+          status.email ? shown(status.email) : trans.__('key set')
         );
       default:
         return trans.__('qBraid: signed out');
     }
   }
 
-  /** The tooltip: the balance when it is known, and what a click does. */
+  /**
+   * The tooltip: the whole email (the item shows its start), the balance
+   * when it is known, and what a click does.
+   */
   static tooltip(status: SignInModel, trans: TranslationBundle): string {
     const credits = status.account?.credits;
-    const open = trans.__('Open the qBraid panel');
-    return credits
-      ? `${trans.__('Balance: %1', creditsText(credits, trans))}. ${open}`
-      : open;
+    const parts: string[] = [];
+    if (status.email && status.state !== 'signed-out') {
+      parts.push(status.email);
+    }
+    if (credits) {
+      parts.push(trans.__('Balance: %1', creditsText(credits, trans)));
+    }
+    parts.push(trans.__('Open the qBraid panel'));
+    return parts.join('. ');
   }
 
   protected render(): JSX.Element {

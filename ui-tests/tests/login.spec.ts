@@ -240,3 +240,28 @@ test('a message about the last attempt goes once the fields are edited; the next
   await expect(alert).toContainText('Email must be an address');
   await expect(alert).not.toContainText('8193');
 });
+
+test('after a refused sign-in from the keyboard, the focus is back on the API key, not on the page', async ({
+  page
+}) => {
+  const panel = await signIn(page, '', 'wrong-key-777');
+  await expect(panel.getByRole('alert')).toBeVisible();
+  await expect(panel.locator('#jp-qbraid-api-key')).toBeFocused();
+  expect(await page.evaluate(() => document.activeElement?.tagName)).toBe(
+    'INPUT'
+  );
+});
+
+test('"Check again" with Enter keeps the focus in the panel', async ({
+  page
+}) => {
+  const panel = await signIn(page, 'demo@example.com', 'demo-api-key');
+  await expect(panel.getByText('Signed in as demo@example.com')).toBeVisible();
+  const again = panel.locator('.jp-qbraid-LoginPanel-checkAgain');
+  await again.focus();
+  await page.keyboard.press('Enter');
+  await expect(panel.getByText('Signed in as demo@example.com')).toBeVisible();
+  await expect(again).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(again).toBeFocused();
+});
