@@ -54,20 +54,31 @@ function LoginView({ status, trans }: IViewProps): JSX.Element {
   const body = React.useRef<HTMLElement>(null);
   const wasSignedIn = React.useRef(signedIn);
   // Whether the keyboard focus is in the panel: a control that had it may be
-  // disabled or replaced while a sign-in or check runs (browsers then send
-  // no blur), and the focus must come back to the panel, not the page's body.
+  // disabled or replaced while a sign-in or check runs, and the focus must
+  // come back to the panel, not the page's body.
   const focusInside = React.useRef(false);
   React.useEffect(() => {
     const active = document.activeElement;
-    if (!focusInside.current || (active && active !== document.body)) {
+    if (
+      !focusInside.current ||
+      (active && active !== document.body) ||
+      // Signed in or out meanwhile: the effect below moves the focus.
+      wasSignedIn.current !== signedIn
+    ) {
       return;
     }
-    const target = status.busy
-      ? '.jp-qbraid-LoginPanel-cancel'
+    const targets = status.busy
+      ? ['.jp-qbraid-LoginPanel-cancel']
       : signedIn
-        ? '.jp-qbraid-LoginPanel-checkAgain, .jp-qbraid-LoginPanel-state'
-        : '#jp-qbraid-api-key';
-    body.current?.querySelector<HTMLElement>(target)?.focus();
+        ? ['.jp-qbraid-LoginPanel-checkAgain', '.jp-qbraid-LoginPanel-state']
+        : ['#jp-qbraid-api-key'];
+    for (const target of targets) {
+      const element = body.current?.querySelector<HTMLElement>(target);
+      if (element) {
+        element.focus();
+        return;
+      }
+    }
   }, [status.busy]);
   React.useEffect(() => {
     const before = wasSignedIn.current;
@@ -90,9 +101,13 @@ function LoginView({ status, trans }: IViewProps): JSX.Element {
       aria-label={trans.__('qBraid account')}
       onFocus={() => (focusInside.current = true)}
       onBlur={event => {
-        focusInside.current = !!body.current?.contains(
-          event.relatedTarget as Node | null
-        );
+        // A control that is disabled or removed loses the focus to nothing
+        // (no related target): the focus is still the panel's to give back.
+        if (event.relatedTarget) {
+          focusInside.current = !!body.current?.contains(
+            event.relatedTarget as Node
+          );
+        }
       }}
     >
       <h2 className="jp-qbraid-LoginPanel-title">{trans.__('qBraid')}</h2>
