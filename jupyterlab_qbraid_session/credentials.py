@@ -251,6 +251,15 @@ class HeldCredentials:
         return hmac.new(_REVISION_KEY, text.encode(), hashlib.sha256).hexdigest()[:16]
 
 
+#: Every environment variable ``resolve`` reads.
+ENVIRONMENT = tuple(
+    dict.fromkeys(
+        [name for f in FIELDS for names in f.env.values() for name in names]
+        + [name for dialect in DIALECTS.values() for name in dialect["url_env"]]
+    )
+)
+
+
 def resolve(text: Optional[str], environ: Mapping[str, str]) -> HeldCredentials:
     """The credentials the server holds: qbraidrc ``[default]`` first, then the environment."""
     saved = read_default_section(text)

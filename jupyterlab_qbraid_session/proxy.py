@@ -152,7 +152,7 @@ class Upstream:
         except RefusedURL as err:
             raise failure("refused", "origin_refused", f"Not forwarded: {err}.") from None
         try:
-            return await asyncio.wait_for(self._follow(method, url, first, headers, body), self.config.request_timeout)
+            return await _within(self.config.request_timeout, self._follow(method, url, first, headers, body))
         except asyncio.TimeoutError:
             raise failure(
                 "read",
@@ -252,6 +252,15 @@ class Upstream:
                 "invalid_request",
                 "The request could not be forwarded: a header or the URL holds characters HTTP does not allow.",
             ) from None
+
+
+async def _within(seconds: float, work):
+    """``await work``, cancelled after ``seconds`` with ``asyncio.TimeoutError``: in the calling
+    task with ``asyncio.timeout`` (Python 3.11+), where ``wait_for`` made a task per request."""
+    if hasattr(asyncio, "timeout"):
+        async with asyncio.timeout(seconds):
+            return await work
+    return await asyncio.wait_for(work, seconds)  # pragma: no cover (Python < 3.11)
 
 
 def environment_proxy_url(url: str, proxies: Optional[dict[str, str]] = None) -> Optional[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import configparser
 import json
+import os
+import time
 import stat
 from pathlib import Path
 
@@ -343,3 +345,39 @@ async def test_stopping_the_refresher_ends_its_task_even_when_a_cancel_is_lost()
     assert lost == [True]
     refresher.ensure_started()  # a stopped refresher starts nothing again
     assert refresher._task is None
+
+
+async def test_what_the_server_holds_is_read_once_while_the_file_and_environment_stay(
+    jp_fetch, qbraidrc, local_api, extension, monkeypatch
+):
+    from jupyterlab_qbraid_session.qbraidrc import QbraidrcFile
+
+    qbraidrc.write_text(f"[default]\napi-key = {KEY}\nurl = {local_api.origin}/api/v1\n")
+    past = time.time() - 10
+    os.utime(qbraidrc, (past, past))
+    reads = []
+    real_read = QbraidrcFile.read
+    monkeypatch.setattr(QbraidrcFile, "read", lambda self: reads.append(1) or real_read(self))
+    for _ in range(5):
+        assert (await proxied(jp_fetch, f"{local_api.origin}/api/v1/users/verify")).code == 200
+    assert len(reads) == 1
+    # A changed file is seen at once, whatever its size and time.
+    qbraidrc.write_text(f"[default]\napi-key = {KEY[::-1]}\nurl = {local_api.origin}/api/v1\n")
+    os.utime(qbraidrc, (past, past))
+    assert (await proxied(jp_fetch, f"{local_api.origin}/api/v1/users/verify")).code == 401
+    # So is the environment.
+    qbraidrc.unlink()
+    monkeypatch.setenv("QBRAID_API_KEY", KEY)
+    monkeypatch.setenv("QBRAID_API_URL", f"{local_api.origin}/api/v1")
+    assert (await proxied(jp_fetch, f"{local_api.origin}/api/v1/users/verify")).code == 200
+    assert len(reads) == 3
+
+
+async def test_a_file_changed_just_before_it_was_read_is_read_again(jp_fetch, qbraidrc, extension):
+    qbraidrc.write_text("[default]\napi-key = a-key-1\n")
+    assert (await extension.held_credentials()).values["api-key"] == "a-key-1"
+    # Same size, and possibly the same timestamp tick: the recent file was not kept.
+    qbraidrc.write_text("[default]\napi-key = a-key-2\n")
+    info = qbraidrc.stat()
+    os.utime(qbraidrc, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert (await extension.held_credentials()).values["api-key"] == "a-key-2"
