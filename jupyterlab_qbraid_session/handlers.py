@@ -184,6 +184,10 @@ class ProxyHandler(QbraidHandler):
                     added.append(value)
         return added
 
+    def compute_etag(self) -> None:
+        # The API's answer is passed on, never cached (no-store): no hash of every body.
+        return None
+
     def _from_the_lab(self) -> bool:
         """Whether the request was sent by a script of the lab's own origin: a browser says so
         in ``Sec-Fetch-Site``; without it, a header that a page of another origin (another port

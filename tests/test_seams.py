@@ -333,3 +333,18 @@ def test_without_fetch_metadata_a_header_no_other_page_can_send_is_needed():
     assert from_lab({"X-XSRFToken": "abc"})
     assert from_lab({"Authorization": "token t"})
     assert not from_lab({"Sec-Fetch-Site": "same-site", "X-XSRFToken": "abc"})
+
+
+async def test_a_proxied_answer_gets_no_etag_of_the_jupyter_server(jp_fetch, local_api):
+    response = await asyncio.wait_for(
+        jp_fetch(
+            "qbraid-session",
+            "proxy",
+            params={"url": f"{local_api.origin}/api/v1/users/verify"},
+            headers={"X-API-Key": KEY, "X-Domain": "qbraid"},
+            raise_error=False,
+        ),
+        BOUND,
+    )
+    assert response.code == 200
+    assert "Etag" not in response.headers and response.headers["Cache-Control"] == "no-store"

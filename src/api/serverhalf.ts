@@ -139,8 +139,24 @@ export async function sendToServerHalf(
   init: RequestInit = {},
   query: Record<string, string> = {}
 ): Promise<Response> {
-  const search = new URLSearchParams(query).toString();
-  const url = serverHalfUrl(settings, route) + (search ? `?${search}` : '');
+  // Joined once per server and route: every proxied request comes here.
+  let routes = Private.urls.get(settings);
+  if (!routes) {
+    routes = new Map();
+    Private.urls.set(settings, routes);
+  }
+  let base = routes.get(route);
+  if (base === undefined) {
+    base = serverHalfUrl(settings, route);
+    routes.set(route, base);
+  }
+  const search = Object.entries(query)
+    .map(
+      ([name, value]) =>
+        `${encodeURIComponent(name)}=${encodeURIComponent(value)}`
+    )
+    .join('&');
+  const url = search ? `${base}?${search}` : base;
   try {
     return await ServerConnection.makeRequest(url, init, settings);
   } catch (error) {
@@ -210,6 +226,12 @@ export function fetchServerInfo(
 
 namespace Private {
   export const KNOWN = new Set<unknown>(SERVER_ERROR_CODES);
+
+  /** The URL of each route, per server. */
+  export const urls = new WeakMap<
+    ServerConnection.ISettings,
+    Map<string, string>
+  >();
 
   export const cache = new WeakMap<
     ServerConnection.ISettings,
