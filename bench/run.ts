@@ -255,23 +255,26 @@ async function proxyFigures(api: LocalApi) {
       .getSetCookie()
       .map(c => c.split(';')[0])
       .join('; ');
-    const cookieSettings = ServerConnection.makeSettings({
-      baseUrl: server.url,
-      token: '',
-      // ServerConnection hands over the Request it made: the cookie goes on
-      // it, as the page's browser adds it, without copying the request.
-      fetch: (input, init) => {
-        const request =
-          input instanceof Request && !init
-            ? input
-            : new Request(input as RequestInfo, init);
-        request.headers.set('Cookie', cookie);
-        return fetch(request);
-      }
-    });
+    // Settings for the lab's page: ServerConnection hands over the Request it
+    // made, and the headers its browser adds go on it, without a copy.
+    const pageSettings = (headers: Record<string, string>) =>
+      ServerConnection.makeSettings({
+        baseUrl: server.url,
+        token: '',
+        fetch: (input, init) => {
+          const request =
+            input instanceof Request && !init
+              ? input
+              : new Request(input as RequestInfo, init);
+          for (const [name, value] of Object.entries(headers)) {
+            request.headers.set(name, value);
+          }
+          return fetch(request);
+        }
+      });
     const proxied = new QbraidSession({
       ...options,
-      transport: new ProxyTransport(cookieSettings)
+      transport: new ProxyTransport(pageSettings({ Cookie: cookie }))
     });
     const proxiedWithToken = new QbraidSession({
       ...options,
@@ -293,22 +296,14 @@ async function proxyFigures(api: LocalApi) {
     if (!xsrf) {
       throw new Error('the Jupyter server set no _xsrf cookie');
     }
-    const heldSettings = ServerConnection.makeSettings({
-      baseUrl: server.url,
-      token: '',
-      fetch: (input, init) => {
-        const request =
-          input instanceof Request && !init
-            ? input
-            : new Request(input as RequestInfo, init);
-        request.headers.set('Cookie', `${cookie}; _xsrf=${xsrf}`);
-        request.headers.set('X-XSRFToken', decodeURIComponent(xsrf));
-        return fetch(request);
-      }
-    });
     const held = new QbraidSession({
       env: {},
-      transport: new ProxyTransport(heldSettings)
+      transport: new ProxyTransport(
+        pageSettings({
+          Cookie: `${cookie}; _xsrf=${xsrf}`,
+          'X-XSRFToken': decodeURIComponent(xsrf)
+        })
+      )
     });
     held.useServerCredentials({
       held: ['api-key'],

@@ -146,6 +146,21 @@ def _reset(local_api, scripted_api):
 
 
 @pytest.fixture
+def qbraidrc(jp_home_dir) -> Path:
+    """The qbraidrc the server half reads (its folder made), in the test's home."""
+    path = Path(jp_home_dir) / ".qbraid" / "qbraidrc"
+    path.parent.mkdir(exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def no_qbraid_environment(monkeypatch):
+    """None of the environment variables the SDK reads credentials and the URL from."""
+    for name in ("QBRAID_API_KEY", "QBRAID_ACCESS_TOKEN", "QBRAID_API_URL", "JUPYTERHUB_USER", "REFRESH"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
 def extension(jp_serverapp):
     """The running QbraidSessionApp: its settings (``proxy_config``) take effect until the first request."""
     return jp_serverapp.web_app.settings["jupyterlab_qbraid_session"]

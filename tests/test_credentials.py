@@ -17,17 +17,7 @@ from jupyterlab_qbraid_session.credentials import edit_default, resolve
 KEY = "demo-api-key"
 
 
-@pytest.fixture
-def qbraidrc(jp_home_dir) -> Path:
-    path = Path(jp_home_dir) / ".qbraid" / "qbraidrc"
-    path.parent.mkdir(exist_ok=True)
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _no_qbraid_environment(monkeypatch):
-    for name in ("QBRAID_API_KEY", "QBRAID_ACCESS_TOKEN", "QBRAID_API_URL", "JUPYTERHUB_USER", "REFRESH"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("no_qbraid_environment")
 
 
 async def call(jp_fetch, method="GET", body=None):

@@ -50,13 +50,6 @@ def reason(response) -> str:
     return json.loads(response.body)["reason"]
 
 
-@pytest.fixture
-def qbraidrc(jp_home_dir) -> Path:
-    path = Path(jp_home_dir) / ".qbraid" / "qbraidrc"
-    path.parent.mkdir(exist_ok=True)
-    return path
-
-
 # 1. A qbraidrc that configparser refuses is never written -------------------------------
 
 

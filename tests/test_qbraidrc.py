@@ -21,6 +21,7 @@ RC = "[default]\napi-key = k-1\n# kept\n[aws]\nregion = eu\n"
 
 @pytest.fixture
 def qbraidrc(jp_home_dir) -> Path:
+    """The path alone: these tests see the server make its folder."""
     return Path(jp_home_dir) / ".qbraid" / "qbraidrc"
 
 

@@ -27,17 +27,7 @@ HELD = "held-Secret/key+42"
 KEY = "demo-api-key"
 
 
-@pytest.fixture
-def qbraidrc(jp_home_dir) -> Path:
-    path = Path(jp_home_dir) / ".qbraid" / "qbraidrc"
-    path.parent.mkdir(exist_ok=True)
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _no_qbraid_environment(monkeypatch):
-    for name in ("QBRAID_API_KEY", "QBRAID_ACCESS_TOKEN", "QBRAID_API_URL", "JUPYTERHUB_USER", "REFRESH"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("no_qbraid_environment")
 
 
 async def proxied(jp_fetch, url, headers=None):
