@@ -18,6 +18,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Mapping, NamedTuple, Optional
 from urllib.parse import urlsplit
 
@@ -210,10 +211,17 @@ class HeldCredentials:
     def headers_for(self, url: str) -> dict[str, str]:
         """The headers to add to a request for ``url``: none unless it goes to the held URL's origin."""
         try:
-            same = parse_origin(url) == parse_origin(self.url)
+            same = parse_origin(url) == self._origin
         except RefusedURL:
             same = False
         return self.headers() if same else {}
+
+    @cached_property
+    def _origin(self):
+        try:
+            return parse_origin(self.url)
+        except RefusedURL:
+            return None
 
     def public(self) -> dict:
         """What the browser may know: names and where they come from, the email and the URL; never a secret."""

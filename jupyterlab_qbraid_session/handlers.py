@@ -134,15 +134,18 @@ class ProxyHandler(QbraidHandler):
         added: list[str] = []
         if self.get_query_argument("credentials", "") == "server":
             added = await self._add_held_credentials(url, headers)
-        self._task = asyncio.ensure_future(
-            upstream.forward(self.request.method, url, headers, b"".join(self._chunks))
-        )
+        # The handler's own task, which a closed connection cancels: no task of its own per request.
+        self._task = asyncio.current_task()
         try:
-            status, headers, content = await self._task
+            status, headers, content = await upstream.forward(
+                self.request.method, url, headers, b"".join(self._chunks)
+            )
         except asyncio.CancelledError:
             if self.request.connection.stream.closed():
                 return  # the browser went away; the upstream request is closed
             raise
+        finally:
+            self._task = None
         if added:
             # The browser never holds these; an API that echoes one must not hand it over,
             # in the body or in a header.

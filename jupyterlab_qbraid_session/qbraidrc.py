@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import configparser
 import errno
+import functools
 import hashlib
 import io
 import os
@@ -34,7 +35,12 @@ class QbraidrcError(QbraidHTTPError):
 
 def config_path() -> Path:
     """Where the SDK reads its config: ``QBRAID_CONFIG_FILE``, else ``~/.qbraid/qbraidrc``."""
-    override = os.environ.get("QBRAID_CONFIG_FILE")
+    return _config_path(os.environ.get("QBRAID_CONFIG_FILE"), os.environ.get("HOME"))
+
+
+@functools.lru_cache(maxsize=8)
+def _config_path(override: Optional[str], _home: Optional[str]) -> Path:
+    # Keyed on the environment it reads: every proxied request with held credentials asks.
     return Path(override).expanduser() if override else Path.home() / ".qbraid" / "qbraidrc"
 
 

@@ -49,11 +49,12 @@ def _char_pattern(char: str) -> str:
     return "(?:" + "|".join(forms) + ")"
 
 
-def base64_runs(secret: str) -> list[str]:
+@lru_cache(maxsize=64)
+def base64_runs(secret: str) -> tuple[str, ...]:
     """The base64 characters that depend on ``secret``'s bytes alone, at each of the three
     alignments, in the standard and URL-safe alphabets."""
     if not secret.isascii():
-        return []
+        return ()
     runs: list[str] = []
     for offset in range(3):
         encoded = base64.b64encode(b"\0" * offset + secret.encode("ascii")).decode("ascii")
@@ -63,7 +64,7 @@ def base64_runs(secret: str) -> list[str]:
             for form in (run, run.replace("+", "-").replace("/", "_")):
                 if form not in runs:
                     runs.append(form)
-    return runs
+    return tuple(runs)
 
 
 @lru_cache(maxsize=64)
