@@ -79,80 +79,50 @@ export function describeError(
     return shorten(error.message);
   }
   if (error instanceof ServerHalfError) {
-    return describeServerError(error, api, trans);
+    return describeServerError(error, trans);
   }
   return trans.__('Unexpected error: %1', shorten(String(error)));
 }
 
 /**
  * What a refusal or failure of the Jupyter server's qBraid extension means
- * and what to do, for each of its codes: the server's own words (which
- * never hold a secret) and the step to take.
+ * and what to do: the server's own words (which never hold a secret), then
+ * the step to take for its code.
  */
 export function describeServerError(
   error: ServerHalfError,
-  api: string,
   trans: TranslationBundle
 ): string {
-  const said = shorten(error.message.replace(/\s*$/, ''));
-  const upstream = () =>
-    trans.__(
-      "The Jupyter server could not get an answer from the qBraid API at %1: %2 Check the base URL, and the server's network and proxy settings (HTTPS_PROXY), then try again.",
-      api,
-      said
-    );
-  const file = () =>
-    trans.__(
-      '%1 Fix the qbraidrc file on the Jupyter server (the message names the line), or ask your administrator, then try again.',
-      said
-    );
-  const noExtension = () =>
-    trans.__(
-      'This Jupyter server has no qBraid server extension (jupyterlab_qbraid_session), or an older one (%1). Install it with pip and restart the server, or set the key storage to "settings".',
-      said
-    );
-  const messages: Record<ServerErrorCode, () => string> = {
-    credentials_refused: () =>
-      trans.__(
-        'qBraid refused this key (the Jupyter server checked it): %1 Copy the API key again from your qBraid account page.',
-        said
-      ),
-    credential_mismatch: () =>
-      trans.__(
-        '%1 Enter the email of the account the key belongs to, or leave the email empty.',
-        said
-      ),
-    credentials_unchecked: () =>
-      trans.__(
-        'The Jupyter server could not check the key with the qBraid API at %1: %2 Nothing was saved; try again later.',
-        api,
-        said
-      ),
-    origin_refused: () =>
-      trans.__(
-        "%1 The Jupyter server forwards only to qBraid's APIs and the origins its administrator allows (c.QbraidProxy.allowed_origins): check the base URL, or ask the administrator to allow it.",
-        said
-      ),
-    not_from_the_lab: () =>
-      trans.__('%1 Reload this page, then try again.', said),
-    forbidden: () =>
-      trans.__(
-        'The Jupyter server refused the request (%1): reload the page and log in to Jupyter again.',
-        said
-      ),
-    invalid_body: () =>
-      trans.__('The Jupyter server refused the values: %1', said),
-    invalid_request: () =>
-      trans.__(
-        '%1 Check the request (its URL and headers) and try again.',
-        said
-      ),
-    request_too_large: () => trans.__('%1 Send a smaller request body.', said),
-    response_too_large: () =>
-      trans.__(
-        '%1 Ask for less at once, or ask the administrator to raise c.QbraidProxy.max_response_bytes.',
-        said
-      ),
+  const upstream = trans.__(
+    "Check the base URL, and the Jupyter server's network and proxy settings (HTTPS_PROXY), then try again."
+  );
+  const file = trans.__(
+    'Fix the qbraidrc file on the Jupyter server (the message names the line), or ask your administrator, then try again.'
+  );
+  const noExtension = trans.__(
+    'This Jupyter server has no qBraid server extension (jupyterlab_qbraid_session), or an older one: install it with pip and restart the server, or set the key storage to "settings".'
+  );
+  const again = trans.__('Reload this page, then try again.');
+  const steps: Record<ServerErrorCode, string> = {
+    credentials_refused: trans.__(
+      'Copy the API key again from your qBraid account page.'
+    ),
+    credential_mismatch: trans.__(
+      'Enter the email of the account the key belongs to, or leave the email empty.'
+    ),
+    credentials_unchecked: trans.__('Nothing was saved; try again later.'),
+    origin_refused: trans.__(
+      'Check the base URL, or ask the administrator to allow it (c.QbraidProxy.allowed_origins).'
+    ),
+    not_from_the_lab: again,
+    forbidden: trans.__('Reload the page and log in to Jupyter again.'),
+    invalid_body: trans.__('Check the values entered.'),
+    invalid_request: trans.__('Check the request (its URL and headers).'),
+    http_error: again,
+    request_too_large: trans.__('Send a smaller request body.'),
+    response_too_large: trans.__(
+      'Ask for less at once, or ask the administrator to raise c.QbraidProxy.max_response_bytes.'
+    ),
     redirect_refused: upstream,
     too_many_redirects: upstream,
     upstream_connect: upstream,
@@ -161,11 +131,7 @@ export function describeServerError(
     upstream_protocol: upstream,
     upstream_encoding: upstream,
     qbraidrc_missing: file,
-    qbraidrc_conflict: () =>
-      trans.__(
-        '%1 Someone changed qbraidrc meanwhile: try again, which reads it afresh.',
-        said
-      ),
+    qbraidrc_conflict: trans.__('Try again: the file is read afresh.'),
     qbraidrc_precondition_required: file,
     qbraidrc_invalid: file,
     qbraidrc_too_large: file,
@@ -174,28 +140,18 @@ export function describeServerError(
     qbraidrc_permission: file,
     qbraidrc_disk_full: file,
     qbraidrc_io: file,
-    qbraidrc_busy: () =>
-      trans.__('%1 Nothing was written; try again in a moment.', said),
+    qbraidrc_busy: trans.__('Nothing was written; try again in a moment.'),
     not_found: noExtension,
     method_not_allowed: noExtension,
     server_error: noExtension,
-    server_unreachable: () =>
-      trans.__(
-        'The Jupyter server did not answer (%1): check that it is still running, then reload this page.',
-        said
-      ),
-    internal: () =>
-      trans.__(
-        "The Jupyter server's qBraid extension failed: %1 Its log has the details; try again, or tell your administrator.",
-        said
-      ),
-    http_error: () =>
-      trans.__(
-        'The Jupyter server refused the request: %1 Reload the page and try again.',
-        said
-      )
+    server_unreachable: trans.__(
+      'Check that the Jupyter server is still running, then reload this page.'
+    ),
+    internal: trans.__(
+      "The server's log has the details; try again, or tell your administrator."
+    )
   };
-  return messages[error.code]();
+  return `${shorten(error.message.trim())} ${steps[error.code]}`;
 }
 
 /**
