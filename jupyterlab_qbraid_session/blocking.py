@@ -37,17 +37,18 @@ class _Deadline:
         self._state = "open"
 
     def claim(self) -> bool:
-        with self._lock:
-            if self._state == "abandoned":
-                return False
-            self._state = "claimed"
-            return True
+        """The operation's turn: False when the caller gave up first."""
+        return self._move("claimed", unless="abandoned")
 
     def abandon(self) -> bool:
+        """The caller's turn: False when the operation is already taking effect."""
+        return self._move("abandoned", unless="claimed")
+
+    def _move(self, state: str, unless: str) -> bool:
         with self._lock:
-            if self._state == "claimed":
+            if self._state == unless:
                 return False
-            self._state = "abandoned"
+            self._state = state
             return True
 
 
