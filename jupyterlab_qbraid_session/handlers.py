@@ -51,6 +51,11 @@ class QbraidHandler(ExtensionHandlerMixin, APIHandler):
         self.set_header("Cross-Origin-Resource-Policy", "same-origin")
         self.finish(json.dumps({"message": message, "reason": code}))
 
+    async def _run(self, what: str, fn, *args):
+        """``fn(*args)``, a file operation, off the event loop and bounded in time."""
+        app = self.extensionapp
+        return await app.file_runner.run(app.proxy_config.qbraidrc_timeout, what, fn, *args)
+
     def log_exception(self, typ, value, tb) -> None:
         # Tornado's own line prints the request with its query, which may hold ?token=...
         where = f"{self.request.method} {self.request.path}"
@@ -210,10 +215,6 @@ class QbraidrcHandler(QbraidHandler):
     The file is read and written off the event loop, bounded in time (``BoundedRunner``):
     a write fsyncs, and a file system may hang."""
 
-    async def _run(self, what: str, fn, *args):
-        app = self.extensionapp
-        return await app.file_runner.run(app.proxy_config.qbraidrc_timeout, what, fn, *args)
-
     @tornado.web.authenticated
     async def get(self) -> None:
         qbraidrc = self.extensionapp.qbraidrc
@@ -254,10 +255,6 @@ class CredentialsHandler(QbraidHandler):
     first, then written to qbraidrc (the file's other credentials are cleared, every other
     line kept). ``DELETE``: sign out: the file's credentials are cleared; what the environment
     holds stays, and the answer says so."""
-
-    async def _run(self, what: str, fn, *args):
-        app = self.extensionapp
-        return await app.file_runner.run(app.proxy_config.qbraidrc_timeout, what, fn, *args)
 
     def _answer(self, held, **extra) -> None:
         app = self.extensionapp
