@@ -67,23 +67,27 @@ def base64_runs(secret: str) -> tuple[str, ...]:
     return tuple(runs)
 
 
+def _needles(secrets: Iterable[Optional[str]]) -> tuple[str, ...]:
+    """What is searched for: each secret long enough, and its base64 runs, longest first."""
+    return _needles_of(tuple(sorted({s for s in secrets if s and len(s) >= RULE["minSecretLength"]})))
+
+
 @lru_cache(maxsize=64)
-def _compiled(secrets: tuple[str, ...]) -> Optional[re.Pattern]:
-    needles: list[str] = []
-    for secret in secrets:
-        for needle in (secret, *base64_runs(secret)):
-            if needle not in needles:
-                needles.append(needle)
+def _needles_of(secrets: tuple[str, ...]) -> tuple[str, ...]:
+    needles = dict.fromkeys(needle for secret in secrets for needle in (secret, *base64_runs(secret)))
+    return tuple(sorted(needles, key=len, reverse=True))
+
+
+@lru_cache(maxsize=64)
+def _compiled(needles: tuple[str, ...]) -> Optional[re.Pattern]:
     if not needles:
         return None
-    needles.sort(key=len, reverse=True)
     return re.compile("|".join("".join(_char_pattern(c) for c in needle) for needle in needles))
 
 
 def secret_pattern(secrets: Iterable[Optional[str]]) -> Optional[re.Pattern]:
     """One pattern for every form of every secret (None: nothing to search for)."""
-    usable = sorted({s for s in secrets if s and len(s) >= RULE["minSecretLength"]})
-    return _compiled(tuple(usable))
+    return _compiled(_needles(secrets))
 
 
 def redact_text(text: str, secrets: Iterable[Optional[str]], placeholder: str = REDACTED) -> str:
@@ -91,16 +95,14 @@ def redact_text(text: str, secrets: Iterable[Optional[str]], placeholder: str = 
     return pattern.sub(placeholder, text) if pattern and text else text
 
 
-#: How many characters of text one character of a secret takes at most in the rule's forms
-#: (``%5C%5C%5Cu0041``); a base64 run is 4/3 of the secret.
-WIDEST_FORM = 14
 #: The text searched between two yields to the event loop.
 PIECE = 64 * 1024
 
 
 def _widest(secrets: Iterable[Optional[str]]) -> int:
+    # The rule's widest form of one character, for a base64 run (4/3 of the secret).
     longest = max((len(s) for s in secrets if s), default=0)
-    return -(-(longest * 4 + 6) // 3) * WIDEST_FORM
+    return -(-(longest * 4 + 6) // 3) * RULE["widestForm"]
 
 
 def redact(content: bytes, secrets: Iterable[Optional[str]]) -> bytes:
@@ -118,13 +120,14 @@ async def redact_in_pieces(content: bytes, secrets: list[str]) -> bytes:
 
     A text with neither ``%`` nor a backslash can only hold a secret as it is (every other
     form has one of them): that is a plain replace."""
-    pattern = secret_pattern(secrets)
+    needles = _needles(secrets)
+    pattern = _compiled(needles)
     if not pattern or not content:
         return content
     if b"%" not in content and b"\\" not in content:
-        return pattern.sub(REDACTED, content.decode("latin-1")).encode("latin-1") if _holds_any(
-            content, secrets
-        ) else content
+        if any(needle.encode("latin-1", "replace") in content for needle in needles):
+            return redact(content, secrets)
+        return content
     text = content.decode("latin-1")
     width = _widest(secrets)
     parts: list[str] = []
@@ -144,12 +147,3 @@ async def redact_in_pieces(content: bytes, secrets: list[str]) -> bytes:
     parts.append(text[done:])
     return "".join(parts).encode("latin-1")
 
-
-def _holds_any(content: bytes, secrets: list[str]) -> bool:
-    for secret in secrets:
-        if secret and len(secret) >= RULE["minSecretLength"]:
-            if secret.encode("latin-1", "replace") in content:
-                return True
-            if any(run.encode("ascii") in content for run in base64_runs(secret)):
-                return True
-    return False

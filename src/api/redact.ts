@@ -43,7 +43,7 @@ export function redactExcerpt(
   const list = [...secrets];
   const longest = Math.max(0, ...list.map(secret => secret?.length ?? 0));
   // A base64 run is 4/3 of the secret's length.
-  const margin = Math.ceil((longest * 4) / 3 + 2) * Private.WIDEST_FORM;
+  const margin = Math.ceil((longest * 4) / 3 + 2) * RULES.widestForm;
   const redacted = redact(text.slice(0, limit + margin), list);
   return redacted.length > limit ? redacted.slice(0, limit) + '…' : redacted;
 }
@@ -76,12 +76,6 @@ export function secretPattern(
 }
 
 namespace Private {
-  /**
-   * How many characters of text one character of a secret takes at most in
-   * the forms searched for (`%5C%5C%5Cu0041`).
-   */
-  export const WIDEST_FORM = 14;
-
   const SPECIAL = /[.*+?^${}()|[\]\\/-]/g;
 
   function literal(char: string): string {
