@@ -98,16 +98,8 @@ export class QbraidrcFile {
     if (raw === null) {
       return null;
     }
-    const copied = Private.SECRET_KEYS.has(name)
-      ? null
-      : this._copiedSecret(raw, section, 0);
-    if (copied) {
-      throw new ConfigError(
-        `qbraidrc: the value of "${key}" takes in the ${copied} through %(name)s; a credential is never copied into another value. Write the value itself.`,
-        { code: 'qbraidrc_interpolation' }
-      );
-    }
-    return this._interpolate(raw, section, key, 0);
+    const guarded = Private.SECRET_KEYS.has(name) ? null : key;
+    return this._interpolate(raw, section, key, 0, guarded);
   }
 
   /**
@@ -169,35 +161,16 @@ export class QbraidrcFile {
     return parts.join('\n').replace(Private.TRAILING_SPACE, '');
   }
 
-  /** The secret key a raw value refers to, directly or through others. */
-  private _copiedSecret(
-    raw: string,
-    section: string,
-    depth: number
-  ): string | null {
-    if (depth > Private.MAX_INTERPOLATION_DEPTH) {
-      return null;
-    }
-    for (const match of raw.matchAll(/%\(([^)]*)\)s/g)) {
-      const name = match[1].toLowerCase();
-      if (Private.SECRET_KEYS.has(name)) {
-        return name;
-      }
-      const next = this._raw(name, section);
-      const copied =
-        next === null ? null : this._copiedSecret(next, section, depth + 1);
-      if (copied) {
-        return copied;
-      }
-    }
-    return null;
-  }
-
+  /**
+   * `value` interpolated; `guarded` names the value read when it is not a
+   * secret's own, which may take in no secret, however indirectly.
+   */
   private _interpolate(
     value: string,
     section: string,
     key: string,
-    depth: number
+    depth: number,
+    guarded: string | null
   ): string {
     if (depth > Private.MAX_INTERPOLATION_DEPTH) {
       throw new ConfigError(
@@ -227,6 +200,12 @@ export class QbraidrcFile {
         );
       }
       const name = reference[1].toLowerCase();
+      if (guarded !== null && Private.SECRET_KEYS.has(name)) {
+        throw new ConfigError(
+          `qbraidrc: the value of "${guarded}" takes in the ${name} through %(name)s; a credential is never copied into another value. Write the value itself.`,
+          { code: 'qbraidrc_interpolation' }
+        );
+      }
       const raw = this._raw(name, section);
       if (raw === null) {
         throw new ConfigError(
@@ -234,7 +213,7 @@ export class QbraidrcFile {
           { code: 'qbraidrc_interpolation' }
         );
       }
-      result += this._interpolate(raw, section, name, depth + 1);
+      result += this._interpolate(raw, section, name, depth + 1, guarded);
       rest = rest.slice(reference[0].length);
     }
     return result;
