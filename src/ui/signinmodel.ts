@@ -460,6 +460,8 @@ export class SignInModel {
       Private.credentialsInForce(this.session) !== checked;
     try {
       const identity = await run(abort.signal);
+      const credits = await this._loadCredits(identity, abort.signal);
+      // Nothing is kept before this point: a stale outcome leaves no trace.
       if (stale()) {
         throw new Private.Stale();
       }
@@ -469,10 +471,7 @@ export class SignInModel {
       }
       this._error = null;
       this._lastCheck = this._now();
-      this._credits = await this._loadCredits(identity, abort.signal);
-      if (stale()) {
-        throw new Private.Stale();
-      }
+      this._credits = credits;
       this._set('signed-in');
       return identity;
     } catch (error) {
