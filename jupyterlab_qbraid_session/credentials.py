@@ -2,8 +2,7 @@
 Python SDKs read them, and added to proxied requests on the server, so the browser never
 holds or receives them.
 
-``FIELDS`` is the server's copy of the credential table of ``src/fields.ts`` (an
-integration test compares the two). Values resolve as qbraid-core resolves them: the
+The credential table and the dialects are the rule book's (``rules.py``). Values resolve as qbraid-core resolves them: the
 qbraidrc ``[default]`` key, then the environment; the URL from ``QBRAID_API_URL``, the
 host a white-label key names, qbraidrc ``url``, then the default.
 """
@@ -26,72 +25,20 @@ from .errors import QbraidHTTPError
 from .inifile import edit_default  # noqa: F401 (the editor of what resolve() reads)
 from .origins import RefusedURL, parse_origin
 from .redaction import redact_text
-
-
-class Field(NamedTuple):
-    """One credential: its qbraidrc key and how each dialect uses it."""
-
-    property: str
-    config_key: str
-    secret: bool
-    authenticates: bool
-    dialects: tuple[str, ...]
-    #: The header per dialect; absent: not sent.
-    headers: Mapping[str, str]
-    #: Not sent in a dialect when this other credential (a property) is set.
-    yields_to: Mapping[str, str]
-    #: Environment variables read after qbraidrc, first set wins, per dialect.
-    env: Mapping[str, tuple[str, ...]]
-
-
-FIELDS: tuple[Field, ...] = (
-    Field("userEmail", "email", False, False, ("v1", "legacy"), {"legacy": "email"}, {}, {"legacy": ("JUPYTERHUB_USER",)}),
-    Field(
-        "apiKey",
-        "api-key",
-        True,
-        True,
-        ("v1", "legacy"),
-        {"v1": "X-API-Key", "legacy": "api-key"},
-        {"v1": "accessToken"},
-        {"v1": ("QBRAID_API_KEY",), "legacy": ("QBRAID_API_KEY",)},
-    ),
-    Field(
-        "accessToken",
-        "access-token",
-        True,
-        True,
-        ("v1",),
-        {"v1": "X-Access-Token"},
-        {},
-        {"v1": ("QBRAID_ACCESS_TOKEN",)},
-    ),
-    Field(
-        "refreshToken",
-        "refresh-token",
-        True,
-        True,
-        ("legacy",),
-        {"legacy": "refresh-token"},
-        {},
-        {"legacy": ("REFRESH", "QBRAID_REFRESH_TOKEN")},
-    ),
-    Field(
-        "idToken",
-        "id-token",
-        True,
-        True,
-        ("legacy",),
-        {"legacy": "id-token"},
-        {"legacy": "refreshToken"},
-        {"legacy": ("QBRAID_ID_TOKEN",)},
-    ),
+from .rules import (  # noqa: F401 (FIELDS and valid_email are this module's API)
+    BOOK,
+    DEFAULT_VERSION,
+    DIALECTS,
+    FIELDS,
+    HOSTNAME,
+    KEY_WITH_HOST,
+    valid_credential,
+    valid_email,
 )
+
 
 #: The qbraidrc keys of the credentials (the email included: sign-out clears it).
 CREDENTIAL_KEYS = tuple(f.config_key for f in FIELDS)
-#: Header names (lower case) that carry a credential in some dialect (src/fields.ts has the same).
-CREDENTIAL_HEADERS = tuple(name.lower() for f in FIELDS for name in f.headers.values())
 #: Header names (lower case) that authenticate in some dialect.
 AUTHENTICATING_HEADERS = frozenset(
     name.lower() for f in FIELDS if f.authenticates for name in f.headers.values()
@@ -104,36 +51,23 @@ AUTHENTICATING_KEYS = frozenset(f.config_key for f in FIELDS if f.authenticates)
 #: and nothing about them (a keyed hash, with a key that never leaves this process).
 _REVISION_KEY = secrets.token_bytes(32)
 
-#: Per dialect: the default URL, the URL environment variables, the credential check.
-DIALECTS = {
-    "v1": {"default": "https://api-v2.qbraid.com/api/v1", "url_env": ("QBRAID_API_URL",), "verify": "/users/verify"},
-    "legacy": {"default": "https://api.qbraid.com/api", "url_env": (), "verify": "/identity"},
-}
-_KNOWN_HOSTS = {"api-v2.qbraid.com": "v1", "api.qbraid.com": "legacy"}
-_FIXED_HEADERS = {"v1": {"X-Domain": "qbraid"}, "legacy": {}}
-#: What a credential value may hold: printable ASCII, as the settings schema says.
-_VALUE = re.compile(r"[\x21-\x7e]{1,8192}")
-_EMAIL = re.compile(r"[\x21-\x3f\x41-\x7e]+@[\x21-\x3f\x41-\x7e]+\.[\x21-\x3f\x41-\x7e]+")
-_KEY_WITH_HOST = re.compile(r"[a-z0-9]+_([a-z2-7]{2,405})\.[0-9a-f]{64}")
-_HOSTNAME = re.compile(r"(?=.{4,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
-
-
 def detect_api_version(url: str) -> str:
-    """The dialect a base URL speaks (as ``detectApiVersion`` in src/api/dialects.ts)."""
+    """The dialect a base URL speaks (the rule book's ``detection``)."""
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
     except ValueError:
-        return "v1"
-    if host in _KNOWN_HOSTS:
-        return _KNOWN_HOSTS[host]
+        return DEFAULT_VERSION
+    detection = BOOK["detection"]
+    if host in detection["knownHosts"]:
+        return detection["knownHosts"][host]
     path = parts.path.rstrip("/").lower()
-    return "legacy" if path.endswith("/api") and not path.endswith("/v1") else "v1"
+    return next((version for end, version in detection["pathSuffixes"] if path.endswith(end)), DEFAULT_VERSION)
 
 
 def endpoint_for_api_key(api_key: Optional[str]) -> Optional[str]:
     """The API URL a white-label key (``<prefix>_<base32 host>.<64 hex>``) names, else None."""
-    match = _KEY_WITH_HOST.fullmatch(api_key or "")
+    match = KEY_WITH_HOST.match(api_key or "")
     if not match:
         return None
     encoded = match.group(1)
@@ -143,7 +77,7 @@ def endpoint_for_api_key(api_key: Optional[str]) -> Optional[str]:
         return None
     if base64.b32encode(host.encode("ascii")).decode("ascii").rstrip("=").lower() != encoded:
         return None
-    return f"https://{host}/api/v1" if _HOSTNAME.fullmatch(host) else None
+    return BOOK["keyHost"]["urlTemplate"].replace("{host}", host) if HOSTNAME.match(host) else None
 
 
 #: The qbraidrc keys whose values are secrets.
@@ -263,7 +197,7 @@ class HeldCredentials:
 ENVIRONMENT = tuple(
     dict.fromkeys(
         [name for f in FIELDS for names in f.env.values() for name in names]
-        + [name for dialect in DIALECTS.values() for name in dialect["url_env"]]
+        + [name for dialect in DIALECTS.values() for name in dialect["urlEnv"]]
     )
 )
 
@@ -289,7 +223,7 @@ def resolve(text: Optional[str], environ: Mapping[str, str]) -> HeldCredentials:
     # As the browser's session: resolved as today's API, then read for the dialect the URL speaks.
     values, sources = values_for("v1")
     url, url_source = None, "default"
-    for name in DIALECTS["v1"]["url_env"]:
+    for name in DIALECTS["v1"]["urlEnv"]:
         if environ.get(name):
             url, url_source = environ[name], name
             break
@@ -298,7 +232,7 @@ def resolve(text: Optional[str], environ: Mapping[str, str]) -> HeldCredentials:
         url_source = "API key" if url else url_source
     if not url and saved.get("url"):
         url, url_source = saved["url"], "qbraidrc"
-    url = (url or DIALECTS["v1"]["default"]).rstrip("/")
+    url = (url or DIALECTS[DEFAULT_VERSION]["defaultBaseUrl"]).rstrip("/")
     version = detect_api_version(url)
     if version != "v1":
         values, sources = values_for(version)
@@ -306,12 +240,7 @@ def resolve(text: Optional[str], environ: Mapping[str, str]) -> HeldCredentials:
 
 
 def fixed_headers(version: str) -> dict[str, str]:
-    return dict(_FIXED_HEADERS[version])
-
-
-def valid_email(value: str) -> bool:
-    """Whether ``value`` may be written as qbraidrc's email and sent as a header."""
-    return len(value) <= 320 and bool(_EMAIL.fullmatch(value))
+    return dict(DIALECTS[version]["fixedHeaders"])
 
 
 def check_values(values: object) -> dict[str, str]:
@@ -324,7 +253,7 @@ def check_values(values: object) -> dict[str, str]:
             raise QbraidHTTPError("invalid_body", f"'{key}' is not a qbraidrc key this route sets.")
         if value in (None, ""):
             continue
-        if not isinstance(value, str) or not _VALUE.fullmatch(value):
+        if not isinstance(value, str) or not valid_credential(value):
             raise QbraidHTTPError(
                 "invalid_body",
                 f"The {key} must be printable ASCII without spaces, at most 8192 characters.",

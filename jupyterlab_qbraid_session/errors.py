@@ -2,8 +2,10 @@
 
 Handlers raise :class:`QbraidHTTPError` (or any ``HTTPError``); ``APIHandler.write_error``
 gives jupyter_server's standard JSON, ``{"message": ..., "reason": <code>}``, which the
-frontend reads with one helper (``src/api/serverhalf.ts``). ``SERVER_ERROR_CODES`` there
-lists the same codes as :data:`ERROR_CODES` here (a pytest compares the two).
+frontend reads with one helper (``src/api/serverhalf.ts``). The codes and their statuses are
+the rule book's (``src/rules/rules.json``), which the page reads too. ``PROXY_ERROR_HEADER`` says
+that no answer came from the API, and why: ``connect`` (nothing reached it), ``read`` (the
+request may have), ``refused`` (not sent).
 """
 
 from __future__ import annotations
@@ -12,49 +14,7 @@ from typing import Optional
 
 from tornado.web import HTTPError
 
-#: Every code the server half answers with, and the status it comes with.
-ERROR_CODES: dict[str, int] = {
-    # Any route.
-    "forbidden": 403,
-    "not_found": 404,
-    "method_not_allowed": 405,
-    "http_error": 400,
-    "internal": 500,
-    "invalid_body": 400,
-    # The qbraidrc endpoint.
-    "qbraidrc_missing": 404,
-    "qbraidrc_conflict": 412,
-    "qbraidrc_precondition_required": 428,
-    "qbraidrc_invalid": 400,
-    "qbraidrc_too_large": 413,
-    "qbraidrc_not_a_file": 409,
-    "qbraidrc_not_utf8": 422,
-    "qbraidrc_permission": 403,
-    "qbraidrc_disk_full": 507,
-    "qbraidrc_io": 500,
-    "qbraidrc_busy": 503,
-    # Credentials held by the server.
-    "credentials_refused": 422,
-    "credential_mismatch": 409,
-    "credentials_unchecked": 502,
-    # The proxy.
-    "origin_refused": 403,
-    "not_from_the_lab": 403,
-    "invalid_request": 400,
-    "request_too_large": 413,
-    "response_too_large": 502,
-    "redirect_refused": 502,
-    "too_many_redirects": 502,
-    "upstream_connect": 502,
-    "upstream_timeout": 504,
-    "upstream_read": 502,
-    "upstream_protocol": 502,
-    "upstream_encoding": 502,
-}
-
-#: The header with which the proxy says that no answer came from the API, and why:
-#: ``connect`` (nothing reached it), ``read`` (the request may have), ``refused`` (not sent).
-PROXY_ERROR_HEADER = "X-Qbraid-Proxy-Error"
+from .rules import ERROR_CODES, PROXY_ERROR_HEADER  # noqa: F401 (the vocabulary, from the rule book)
 
 _BY_STATUS = {403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
 

@@ -307,7 +307,7 @@ class CredentialsHandler(QbraidHandler):
     async def _check(self, held, configured: str | None, secrets: list[str]) -> dict[str, str]:
         """The account (email, name, organization, user id) from the API's check of ``held``,
         every value checked and redacted of ``secrets``; refusals say what to do."""
-        verify = DIALECTS[held.version]["verify"]
+        verify = DIALECTS[held.version]["verifyPath"]
         status, _headers, content = await self.extensionapp.upstream.forward(
             "GET", held.url + verify, {**fixed_headers(held.version), **held.headers()}, b""
         )

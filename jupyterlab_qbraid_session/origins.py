@@ -7,8 +7,12 @@ import re
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
-#: qBraid's two APIs: today's (v1) and the legacy one.
-QBRAID_ORIGINS = ("https://api-v2.qbraid.com", "https://api.qbraid.com")
+from .rules import DIALECTS, LOOPBACK
+
+#: qBraid's APIs (today's and the legacy one): the origins of the dialects' default URLs.
+QBRAID_ORIGINS = tuple(
+    dict.fromkeys(f"https://{urlsplit(d['defaultBaseUrl']).hostname}" for d in DIALECTS.values())
+)
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Characters that no URL we forward may hold: white space, controls, backslashes.
@@ -31,13 +35,18 @@ class RefusedURL(ValueError):
 
 
 def is_loopback(host: str) -> bool:
-    """``localhost`` or a loopback IP literal (127.0.0.0/8, ::1)."""
-    if host == "localhost":
+    """Whether plain http may reach ``host`` (as ``urlsplit`` gives it): the rule book's
+    loopback names, IPv4 addresses and IPv6 addresses (the page applies the same rule)."""
+    host = host.lower()
+    if host in LOOPBACK["names"]:
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
         return False
+    if address.version == 4:
+        return str(address).startswith(LOOPBACK["ipv4Prefix"])
+    return any(address == ipaddress.ip_address(other) for other in LOOPBACK["ipv6"])
 
 
 def parse_origin(url: str) -> Origin:

@@ -21,12 +21,12 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 
 from .config import QbraidProxy
-from .credentials import CREDENTIAL_HEADERS
+from .rules import CREDENTIAL_HEADERS, FIELD_HEADERS
 from .errors import QbraidHTTPError
 from .origins import AllowList, RefusedURL
 
 #: Every header sent upstream; anything else the browser sent stays here.
-FORWARDED_HEADERS = (*CREDENTIAL_HEADERS, "content-type", "accept", "x-domain")
+FORWARDED_HEADERS = (*FIELD_HEADERS, "content-type", "accept", "x-domain")
 #: Headers of the API's answer passed down, each with what its value may hold; never Set-Cookie.
 RETURNED_HEADERS = {
     # A media type with parameters: visible ASCII and spaces, nothing that splits a header.

@@ -1,5 +1,5 @@
 """Find the secrets the server added in what goes down to the browser, in every form
-``src/rules/redaction.json`` names: the page's ``src/api/redact.ts`` reads the same rule, and
+``the rule book (``src/rules/rules.json``)`` names: the page's ``src/api/redact.ts`` reads the same rule, and
 one table of cases (``tests/cases/redaction.json``) runs through both.
 
 Each character of a secret is searched as itself or in one of the rule's forms
@@ -19,21 +19,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Optional
 
+from .rules import REDACTION
+
 #: What a secret the API echoes is replaced with, in an answer passed down to the browser.
 REDACTED = "[redacted by the Jupyter server]"
 
 
-def _load_rule() -> dict:
-    name = "redaction.json"
-    try:
-        # In the wheel: package data (pyproject.toml ships src/rules with the package).
-        return json.loads(resources.files(__package__).joinpath("rules", name).read_text("utf-8"))
-    except (FileNotFoundError, NotADirectoryError):
-        # In a checkout: the file itself, beside the TypeScript that reads it.
-        return json.loads((Path(__file__).resolve().parent.parent / "src" / "rules" / name).read_text("utf-8"))
-
-
-RULE = _load_rule()
+RULE = REDACTION
 
 
 def _hex(code: int) -> str:

@@ -2,7 +2,7 @@
 
 A qBraid access token lasts 24 hours from its last refresh (``POST /access-tokens/refresh``
 answers the new ``expiresAt``; the token itself does not change). The policy is the
-browser's (``src/api/tokenrefresh.ts``): once when a token comes into force, then at two
+rule book's, which the page follows too: once when a token comes into force, then at two
 thirds of its remaining life (half near the end), never under a second apart; a failure is
 tried again after 30 s, doubling up to 30 min. qbraidrc is read again at least every five
 minutes, so a rotated or removed token is followed. An API key needs no refresh.
@@ -18,12 +18,13 @@ from typing import Optional
 
 from .credentials import fixed_headers
 from .errors import QbraidHTTPError
+from .rules import REFRESH
 
-SHARE = 2 / 3
-NEAR_END = 10.0  # seconds: below twice this, half the time left
-MIN_GAP = 1.0
-FAILURE_DELAY = 30.0
-FAILURE_MAX = 30 * 60.0
+SHARE = REFRESH["share"]
+NEAR_END = 2 * REFRESH["nearEndMs"] / 1000  # seconds: below this, half the time left
+MIN_GAP = REFRESH["minGapMs"] / 1000
+FAILURE_DELAY = REFRESH["failureDelayMs"] / 1000
+FAILURE_MAX = REFRESH["failureMaxMs"] / 1000
 CHECK = 5 * 60.0
 
 

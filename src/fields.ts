@@ -1,9 +1,9 @@
 /*
- * The one table of the session's credential fields. Types, headers, the
+ * The one table of the session's credential fields, typed. Headers, the
  * qbraidrc keys the sync mirrors, settings names, environment lookups,
- * sign-out values and masking all derive from it. No imports: tokens.ts and
- * every model module may depend on it at no cost.
+ * sign-out values and masking all derive from it.
  */
+import RULES from './rules/rules.json';
 
 /**
  * The two dialects of the qBraid API: `v1` is today's API
@@ -64,67 +64,11 @@ export interface ICredentialField {
 }
 
 /**
- * The credential fields, in the order people see them.
+ * The credential fields, in the order people see them (`src/rules/rules.json`,
+ * which the server half reads too).
  */
-export const CREDENTIAL_FIELDS: ReadonlyArray<ICredentialField> = [
-  {
-    property: 'userEmail',
-    setting: 'email',
-    configKey: 'email',
-    label: 'email',
-    secret: false,
-    authenticates: false,
-    dialects: ['v1', 'legacy'],
-    headers: { legacy: 'email' },
-    env: { legacy: ['JUPYTERHUB_USER'] }
-  },
-  {
-    property: 'apiKey',
-    setting: 'apiKey',
-    configKey: 'api-key',
-    label: 'API key',
-    secret: true,
-    authenticates: true,
-    dialects: ['v1', 'legacy'],
-    headers: { v1: 'X-API-Key', legacy: 'api-key' },
-    yieldsTo: { v1: 'accessToken' },
-    env: { v1: ['QBRAID_API_KEY'], legacy: ['QBRAID_API_KEY'] }
-  },
-  {
-    property: 'accessToken',
-    setting: 'accessToken',
-    configKey: 'access-token',
-    label: 'access token',
-    secret: true,
-    authenticates: true,
-    dialects: ['v1'],
-    headers: { v1: 'X-Access-Token' },
-    env: { v1: ['QBRAID_ACCESS_TOKEN'] }
-  },
-  {
-    property: 'refreshToken',
-    setting: 'refreshToken',
-    configKey: 'refresh-token',
-    label: 'refresh token',
-    secret: true,
-    authenticates: true,
-    dialects: ['legacy'],
-    headers: { legacy: 'refresh-token' },
-    env: { legacy: ['REFRESH', 'QBRAID_REFRESH_TOKEN'] }
-  },
-  {
-    property: 'idToken',
-    setting: 'idToken',
-    configKey: 'id-token',
-    label: 'id token',
-    secret: true,
-    authenticates: true,
-    dialects: ['legacy'],
-    headers: { legacy: 'id-token' },
-    yieldsTo: { legacy: 'refreshToken' },
-    env: { legacy: ['QBRAID_ID_TOKEN'] }
-  }
-];
+export const CREDENTIAL_FIELDS =
+  RULES.fields as ReadonlyArray<ICredentialField>;
 
 /**
  * The settings the sync mirrors in qbraidrc: the credentials, then the base URL.
@@ -143,7 +87,7 @@ export const SYNCED_FIELDS: ReadonlyArray<{
     setting,
     configKey
   })),
-  { setting: 'baseUrl', configKey: 'url' }
+  RULES.urlField as { setting: 'baseUrl'; configKey: 'url' }
 ];
 
 /**
@@ -162,7 +106,7 @@ export const CREDENTIAL_HEADERS: ReadonlyArray<string> = [
     ...CREDENTIAL_FIELDS.flatMap(field =>
       Object.values(field.headers).map(name => name!.toLowerCase())
     ),
-    'authorization'
+    ...RULES.otherCredentialHeaders
   ])
 ];
 

@@ -15,13 +15,12 @@ import socket
 import stat
 import threading
 import tracemalloc
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from tornado.httpclient import HTTPClientError
 
-from jupyterlab_qbraid_session.errors import ERROR_CODES, PROXY_ERROR_HEADER
+from jupyterlab_qbraid_session.errors import PROXY_ERROR_HEADER
 from jupyterlab_qbraid_session.qbraidrc import MAX_BYTES, QbraidrcError, QbraidrcFile
 
 from .raw_http import read_head
@@ -373,16 +372,6 @@ async def test_the_api_content_type_comes_down_and_never_runs_as_a_page(jp_fetch
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["Content-Disposition"] == "attachment"
-
-
-# One vocabulary on both sides -----------------------------------------------------------
-
-
-def test_the_frontend_knows_every_error_code_of_the_server():
-    source = (Path(__file__).resolve().parent.parent / "src" / "api" / "serverhalf.ts").read_text()
-    block = source[source.index("SERVER_ERROR_CODES = [") : source.index("] as const")]
-    frontend = {line.strip().strip(",").strip("'") for line in block.splitlines()[1:] if line.strip()}
-    assert frontend == set(ERROR_CODES)
 
 
 async def test_a_body_without_the_jupyter_login_is_refused_before_it_is_read(jp_fetch, local_api):

@@ -10,7 +10,7 @@ from tornado.httpclient import HTTPClientError
 
 from jupyterlab_qbraid_session.origins import AllowList, RefusedURL
 from jupyterlab_qbraid_session.errors import PROXY_ERROR_HEADER as ERROR_HEADER
-from jupyterlab_qbraid_session.proxy import CREDENTIAL_HEADERS
+from jupyterlab_qbraid_session.proxy import CREDENTIAL_HEADERS, FORWARDED_HEADERS
 
 
 async def proxy(jp_fetch, url: str, method: str = "GET", headers: dict | None = None, body=None):
@@ -200,5 +200,7 @@ async def test_keeps_connections_to_the_api_alive(jp_fetch, local_api):
 
 
 def test_the_forwarded_credential_headers_are_the_field_tables():
-    # src/fields.ts is the source of truth; src/__tests__/integration/serverhalf.spec.ts checks the other way.
-    assert set(CREDENTIAL_HEADERS) == {"email", "api-key", "refresh-token", "id-token", "x-api-key", "x-access-token"}
+    # Both sides read them from the rule book (src/rules/rules.json).
+    fields = {"email", "api-key", "refresh-token", "id-token", "x-api-key", "x-access-token"}
+    assert set(CREDENTIAL_HEADERS) == fields | {"authorization"}
+    assert fields <= set(FORWARDED_HEADERS) and "authorization" not in FORWARDED_HEADERS

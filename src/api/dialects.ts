@@ -4,6 +4,7 @@ import {
   CredentialProperty,
   ICredentialField
 } from '../fields';
+import RULES from '../rules/rules.json';
 import type { IQbraidRetryOptions } from '../tokens';
 
 /**
@@ -36,51 +37,19 @@ export interface IDialect {
 }
 
 /**
- * The two dialects.
+ * The two dialects (`src/rules/rules.json`, which the server half reads too).
  */
-export const DIALECTS: Readonly<Record<ApiVersion, IDialect>> = {
-  v1: {
-    version: 'v1',
-    title: 'qBraid API v1',
-    defaultBaseUrl: 'https://api-v2.qbraid.com/api/v1',
-    verifyPath: '/users/verify',
-    fixedHeaders: { 'x-domain': 'qbraid' },
-    urlEnv: ['QBRAID_API_URL'],
-    keyNamesHost: true,
-    retry: {
-      retriesTotal: 3,
-      retriesConnect: 1,
-      backoffFactor: 0.5,
-      timeout: 30000
-    },
-    maxRetryAfter: 5,
-    retryAfterMillisecondsAbove: 60
-  },
-  legacy: {
-    version: 'legacy',
-    title: 'qBraid legacy API',
-    defaultBaseUrl: 'https://api.qbraid.com/api',
-    verifyPath: '/identity',
-    fixedHeaders: {},
-    urlEnv: [],
-    keyNamesHost: false,
-    // The seed had no timeout; a browser request that never ends helps no one,
-    // so both dialects use qbraid-core's 30 s.
-    retry: {
-      retriesTotal: 5,
-      retriesConnect: 3,
-      backoffFactor: 0.5,
-      timeout: 30000
-    },
-    maxRetryAfter: 120,
-    retryAfterMillisecondsAbove: null
-  }
-};
+export const DIALECTS = Object.fromEntries(
+  Object.entries(RULES.dialects).map(([version, dialect]) => [
+    version,
+    { version, ...dialect }
+  ])
+) as unknown as Readonly<Record<ApiVersion, IDialect>>;
 
 /**
  * The dialect of today's API, used when nothing says otherwise.
  */
-export const DEFAULT_API_VERSION: ApiVersion = 'v1';
+export const DEFAULT_API_VERSION = RULES.defaultApiVersion as ApiVersion;
 
 /**
  * The dialect a base URL speaks when the `apiVersion` is `auto`: qBraid's two
@@ -94,18 +63,14 @@ export function detectApiVersion(baseUrl: string): ApiVersion {
   } catch {
     return DEFAULT_API_VERSION;
   }
-  const known = Private.KNOWN_HOSTS.get(url.hostname.toLowerCase());
-  if (known) {
-    return known;
-  }
+  const hosts: Record<string, string> = RULES.detection.knownHosts;
   const path = url.pathname.replace(/\/+$/, '').toLowerCase();
-  if (path.endsWith('/v1')) {
-    return 'v1';
-  }
-  if (path.endsWith('/api')) {
-    return 'legacy';
-  }
-  return DEFAULT_API_VERSION;
+  const bySuffix = RULES.detection.pathSuffixes.find(([end]) =>
+    path.endsWith(end)
+  );
+  return (hosts[url.hostname.toLowerCase()] ??
+    bySuffix?.[1] ??
+    DEFAULT_API_VERSION) as ApiVersion;
 }
 
 /**
@@ -130,7 +95,7 @@ export function endpointForApiKey(
   ) {
     return null;
   }
-  return `https://${host}/api/v1`;
+  return RULES.keyHost.urlTemplate.replace('{host}', host);
 }
 
 /**
@@ -159,15 +124,9 @@ export function fieldsOf(version: ApiVersion): ICredentialField[] {
 }
 
 namespace Private {
-  export const KNOWN_HOSTS = new Map<string, ApiVersion>([
-    ['api-v2.qbraid.com', 'v1'],
-    ['api.qbraid.com', 'legacy']
-  ]);
+  export const KEY_WITH_HOST = new RegExp(RULES.keyHost.keyPattern);
 
-  export const KEY_WITH_HOST = /^[a-z0-9]+_([a-z2-7]{2,405})\.[0-9a-f]{64}$/;
-
-  export const HOSTNAME =
-    /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+  export const HOSTNAME = new RegExp(RULES.keyHost.hostnamePattern);
 
   const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 

@@ -1,4 +1,6 @@
-import RULES from '../rules/redaction.json';
+import BOOK from '../rules/rules.json';
+
+const RULES = BOOK.redaction;
 
 /**
  * The placeholder that replaces a secret in any text the session produces.
@@ -7,7 +9,7 @@ export const REDACTED = '[redacted]';
 
 /**
  * Replace every occurrence of each secret in `text` with `[redacted]`, in
- * the forms `src/rules/redaction.json` lists, which the server half applies
+ * the forms `src/rules/rules.json` lists, which the server half applies
  * too: each character of the secret as itself, percent-encoded (either case
  * of hex, up to three times over: `%41`, `%2541`, `%252541`), or
  * JSON-escaped (`\u0041`, also escaped again or percent-encoded: `\\u0041`,

@@ -1,5 +1,6 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import RULES from '../rules/rules.json';
 
 /**
  * The routes of the server half (the `jupyterlab_qbraid_session` server
@@ -9,43 +10,12 @@ export const SERVER_NAMESPACE = 'qbraid-session';
 
 /**
  * Every error code the server half answers with, in the `reason` of
- * jupyter_server's standard error JSON (`{message, reason}`). The server's
- * `errors.ERROR_CODES` lists the same codes (a pytest compares the two).
+ * jupyter_server's standard error JSON (`{message, reason}`), from the rule
+ * book the server reads too.
  */
-export const SERVER_ERROR_CODES = [
-  'forbidden',
-  'not_found',
-  'method_not_allowed',
-  'http_error',
-  'internal',
-  'invalid_body',
-  'qbraidrc_missing',
-  'qbraidrc_conflict',
-  'qbraidrc_precondition_required',
-  'qbraidrc_invalid',
-  'qbraidrc_too_large',
-  'qbraidrc_not_a_file',
-  'qbraidrc_not_utf8',
-  'qbraidrc_permission',
-  'qbraidrc_disk_full',
-  'qbraidrc_io',
-  'qbraidrc_busy',
-  'credentials_refused',
-  'credential_mismatch',
-  'credentials_unchecked',
-  'origin_refused',
-  'not_from_the_lab',
-  'invalid_request',
-  'request_too_large',
-  'response_too_large',
-  'redirect_refused',
-  'too_many_redirects',
-  'upstream_connect',
-  'upstream_timeout',
-  'upstream_read',
-  'upstream_protocol',
-  'upstream_encoding'
-] as const;
+export const SERVER_ERROR_CODES = Object.keys(
+  RULES.errors.server
+) as ReadonlyArray<keyof typeof RULES.errors.server>;
 
 /**
  * A code of the server half's errors; `server_unreachable` when the Jupyter

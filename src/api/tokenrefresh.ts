@@ -1,5 +1,6 @@
 import { Poll } from '@lumino/polling';
 import { withLock } from '../qbraidrc/filelock';
+import RULES from '../rules/rules.json';
 
 /**
  * When an access token is refreshed: once it is in force (to learn its
@@ -9,18 +10,18 @@ import { withLock } from '../qbraidrc/filelock';
  */
 export const REFRESH_POLICY = {
   /** The share of the remaining life after which the token is refreshed. */
-  share: 2 / 3,
+  share: RULES.refresh.share,
   /** Below twice this (ms) of life left, a token is refreshed at half its time left. */
-  minDelay: 5 * 1000,
+  minDelay: RULES.refresh.nearEndMs,
   /** The shortest wait between two refreshes (ms): never a tight loop. */
-  minGap: 1000,
+  minGap: RULES.refresh.minGapMs,
   /** A hidden page refreshes only this close to the expiry (ms). */
   hiddenMargin: 10 * 60 * 1000,
   /** How often a hidden page looks again (ms). */
   hiddenCheck: 5 * 60 * 1000,
   /** After a failed refresh, the next try (ms), backing off up to `failureMax`. */
-  failureDelay: 30 * 1000,
-  failureMax: 30 * 60 * 1000,
+  failureDelay: RULES.refresh.failureDelayMs,
+  failureMax: RULES.refresh.failureMaxMs,
   /** The wait when the API gave no expiry, or there is no access token (ms). */
   idle: 60 * 60 * 1000
 } as const;

@@ -1,9 +1,20 @@
+import RULES from '../rules/rules.json';
 import { ConfigError } from './errors';
 
 /**
- * Hosts to which plain `http` is allowed (a local API for tests and demos).
+ * Whether plain `http` is allowed to `hostname` (as `URL` gives it): a
+ * loopback host of the rule book (`localhost`, 127.0.0.0/8, `[::1]`), for a
+ * local API in tests and demos. The server half applies the same rule.
  */
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+export function isLoopback(hostname: string): boolean {
+  const { names, ipv4Prefix, ipv6 } = RULES.loopback;
+  const host = hostname.toLowerCase();
+  return (
+    names.includes(host) ||
+    (host.startsWith(ipv4Prefix) && /^[\d.]+$/.test(host)) ||
+    ipv6.some(address => host === `[${address}]`)
+  );
+}
 
 /**
  * The origin of `url`, or `null` when it is not a URL.
@@ -19,7 +30,7 @@ export function originOf(url: string): string | null {
 /**
  * Check a base URL and return it without a trailing slash.
  *
- * Only `https` is accepted, and `http` for localhost/127.0.0.1/[::1]: the
+ * Only `https` is accepted, and `http` for a loopback host (`isLoopback`): the
  * session sends credentials to this address.
  */
 export function normalizeBaseUrl(value: string): string {
@@ -41,7 +52,7 @@ export function normalizeBaseUrl(value: string): string {
       { code: 'invalid_base_url' }
     );
   }
-  const local = LOCAL_HOSTS.has(url.hostname);
+  const local = isLoopback(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
     throw new ConfigError(
       `The qBraid base URL must use https (plain http only for localhost), got "${url.protocol}//${url.host}".`,

@@ -5,32 +5,27 @@ import {
   fieldOf,
   ICredentialField
 } from '../fields';
+import RULES from '../rules/rules.json';
 
 /*
  * The one check of credential values, used by the session, the login panel
  * and (through the same patterns in schema/plugin.json, compared by a test)
  * the settings registry in the browser and jupyterlab_server in Python. The
- * patterns use only `\x` ranges, which JavaScript and Python read alike
- * (`\s` differs between them).
+ * patterns are the rule book's (`src/rules/rules.json`), which the server
+ * half applies too.
  */
-
-/**
- * The end of the text: `$` would also match before a final line break in
- * Python, not in JavaScript.
- */
-const END = '(?![\\s\\S])';
 
 /** Printable ASCII without space: what a key or token may hold. */
-export const CREDENTIAL_PATTERN = `^[\\x21-\\x7e]*${END}`;
+export const CREDENTIAL_PATTERN = RULES.values.credentialPattern;
 
 /** An email of printable ASCII: a header value must be ASCII. */
-export const EMAIL_PATTERN = `^${END}|^[\\x21-\\x3f\\x41-\\x7e]+@[\\x21-\\x3f\\x41-\\x7e]+\\.[\\x21-\\x3f\\x41-\\x7e]+${END}`;
+export const EMAIL_PATTERN = RULES.values.emailPattern;
 
 /** The longest key or token accepted (real ones are far shorter). */
-export const MAX_CREDENTIAL_LENGTH = 8192;
+export const MAX_CREDENTIAL_LENGTH = RULES.values.maxCredentialLength;
 
 /** The longest email accepted. */
-export const MAX_EMAIL_LENGTH = 320;
+export const MAX_EMAIL_LENGTH = RULES.values.maxEmailLength;
 
 /** The schema rules of a field: `pattern` and `maxLength`. */
 export function fieldRules(field: ICredentialField): {

@@ -3,13 +3,11 @@
  * table is the frontend's, the session signs in through the server with no
  * secret in the browser, and sign-in and sign-out go to qbraidrc.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConnectionRouter } from '../../api/connectionrouter';
 import { ServerKeyStore } from '../../api/serverkeys';
 import { QbraidSession } from '../../api/session';
-import { CREDENTIAL_FIELDS } from '../../fields';
 import { JupyterServer } from './jupyterserver';
 import { LocalApi } from './localapi';
 
@@ -53,29 +51,6 @@ async function serverHeldSession() {
   await store.refresh();
   return { store, session };
 }
-
-it("the server's field table is the frontend's", () => {
-  const python = process.env.PYTHON ?? 'python3';
-  const dumped = JSON.parse(
-    execFileSync(python, [
-      '-c',
-      'import json; from jupyterlab_qbraid_session.credentials import FIELDS; ' +
-        'print(json.dumps([f._asdict() for f in FIELDS]))'
-    ]).toString()
-  );
-  expect(dumped).toEqual(
-    CREDENTIAL_FIELDS.map(field => ({
-      property: field.property,
-      config_key: field.configKey,
-      secret: field.secret,
-      authenticates: field.authenticates,
-      dialects: [...field.dialects],
-      headers: { ...field.headers },
-      yields_to: { ...(field.yieldsTo ?? {}) },
-      env: { ...field.env }
-    }))
-  );
-});
 
 it('a key only in qbraidrc signs the session in, and never reaches the browser', async () => {
   writeQbraidrc(`[default]\napi-key = demo-api-key\nurl = ${api.v1BaseUrl}\n`);
