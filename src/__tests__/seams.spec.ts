@@ -5,7 +5,7 @@
  */
 import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
-import { QbraidApiError } from '../api/errors';
+import { ConfigError, PAGE_ERROR_CODES, QbraidApiError } from '../api/errors';
 import { SERVER_ERROR_CODES, ServerHalfError } from '../api/serverhalf';
 import { QbraidSession } from '../api/session';
 import { QbraidSessionView } from '../api/sessionview';
@@ -152,6 +152,34 @@ describe('errors of the Jupyter server half', () => {
       expect(message.length).toBeGreaterThan(said.length + 20);
     }
   );
+});
+
+describe('one vocabulary of errors', () => {
+  it.each(PAGE_ERROR_CODES.map(code => [code]))(
+    "the page's %s says what happened and what to do",
+    code => {
+      const said = 'The page said this.';
+      const message = describeError(
+        new ConfigError(said, { code }),
+        context,
+        trans
+      );
+      expect(message).not.toMatch(/Unexpected error/);
+      expect(message).toContain(said);
+      expect(message.length).toBeGreaterThan(said.length + 20);
+    }
+  );
+
+  it("counts the server half's errors among the session's", () => {
+    const error = new ServerHalfError('why', 503, 'qbraidrc_busy');
+    expect(error).toBeInstanceOf(QbraidApiError);
+    expect([error.name, error.status, error.code]).toEqual([
+      'ServerHalfError',
+      503,
+      'qbraidrc_busy'
+    ]);
+    expect(describeError(error, context, trans)).not.toMatch(/server error/);
+  });
 });
 
 describe('a check whose credentials changed meanwhile', () => {

@@ -1,6 +1,64 @@
 import { redact } from './redact';
 
 /**
+ * A code of the server half's errors (the rule book's), with
+ * `server_unreachable` when the Jupyter server did not answer at all and
+ * `server_error` for an answer that is not the extension's JSON (a proxy in
+ * front of Jupyter, an older server half).
+ */
+export type ServerErrorCode =
+  | keyof (typeof import('../rules/rules.json'))['errors']['server']
+  | 'server_unreachable'
+  | 'server_error';
+
+/**
+ * The codes the page gives its own errors.
+ */
+export const PAGE_ERROR_CODES = [
+  'aborted',
+  'closed',
+  'connect',
+  'read',
+  'timeout',
+  'invalid_base_url',
+  'invalid_credential',
+  'invalid_setting',
+  'invalid_option',
+  'invalid_request',
+  'invalid_method',
+  'invalid_json',
+  'invalid_identity',
+  'unsupported_dialect',
+  'foreign_url',
+  'redirect_hidden',
+  'too_many_redirects',
+  'response_too_large',
+  'no_credentials',
+  'credential_mismatch',
+  'credentials_on_server',
+  'no_config_store',
+  'no_server_route',
+  'read_only_session',
+  'qbraidrc_conflict',
+  'qbraidrc_hidden',
+  'qbraidrc_interpolation',
+  'qbraidrc_load',
+  'qbraidrc_outside_root',
+  'qbraidrc_permission',
+  'qbraidrc_syntax',
+  'qbraidrc_too_large',
+  'qbraidrc_value'
+] as const;
+
+/**
+ * Every code of this package's errors, the server half's included: one
+ * vocabulary, each with one message that says what to do
+ * (`describeError`). An error from the API carries the API's own code.
+ */
+export type QbraidErrorCode =
+  (typeof PAGE_ERROR_CODES)[number] | ServerErrorCode;
+
+/**
  * What an error was created with.
  */
 export interface IQbraidErrorOptions {
@@ -64,7 +122,17 @@ export class AuthError extends QbraidApiError {}
 /**
  * The session is misconfigured or closed, or a config value cannot be used.
  */
-export class ConfigError extends QbraidApiError {}
+export class ConfigError extends QbraidApiError {
+  /**
+   * Create an error with one of this package's codes.
+   */
+  constructor(
+    message: string,
+    options: IQbraidErrorOptions & { code?: QbraidErrorCode } = {}
+  ) {
+    super(message, options);
+  }
+}
 
 /**
  * No usable answer arrived: connection refused or reset, timeout, CORS refusal.

@@ -1,6 +1,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import RULES from '../rules/rules.json';
+import { QbraidApiError, ServerErrorCode } from './errors';
 
 /**
  * The routes of the server half (the `jupyterlab_qbraid_session` server
@@ -17,13 +18,7 @@ export const SERVER_ERROR_CODES = Object.keys(
   RULES.errors.server
 ) as ReadonlyArray<keyof typeof RULES.errors.server>;
 
-/**
- * A code of the server half's errors; `server_unreachable` when the Jupyter
- * server did not answer at all, `server_error` for an answer that is not the
- * extension's JSON (a proxy in front of Jupyter, an older server half).
- */
-export type ServerErrorCode =
-  (typeof SERVER_ERROR_CODES)[number] | 'server_unreachable' | 'server_error';
+export type { ServerErrorCode } from './errors';
 
 /**
  * What `GET qbraid-session/info` says.
@@ -42,27 +37,25 @@ export interface IServerInfo {
 }
 
 /**
- * A refusal or failure of the server half, with its code and message.
+ * A refusal or failure of the server half, with its code and message: one
+ * of the session's errors (`QbraidApiError`), as jupyterlab-git's error is
+ * one of `ServerConnection`'s.
  */
-export class ServerHalfError extends Error {
+export class ServerHalfError extends QbraidApiError {
   /**
    * Create an error; `status` is 0 when the Jupyter server did not answer.
    */
   constructor(
     message: string,
-    readonly status: number,
-    readonly code: ServerErrorCode,
+    status: number,
+    code: ServerErrorCode,
     options: { cause?: unknown } = {}
   ) {
-    super(message);
-    this.name = 'ServerHalfError';
-    if (options.cause !== undefined) {
-      Object.defineProperty(this, 'cause', {
-        value: options.cause,
-        enumerable: false
-      });
-    }
+    super(message, { status, code, cause: options.cause });
   }
+
+  /** The server half's code (`ServerErrorCode`). */
+  declare readonly code: ServerErrorCode;
 
   /**
    * The error an answer that is not OK stands for, read from the server

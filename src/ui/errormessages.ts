@@ -1,10 +1,10 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { originOf } from '../api/url';
-import { ServerErrorCode, ServerHalfError } from '../api/serverhalf';
+import { ServerHalfError } from '../api/serverhalf';
 import {
   AuthError,
-  ConfigError,
   QbraidApiError,
+  QbraidErrorCode,
   QbraidNetworkError
 } from '../api/errors';
 
@@ -28,71 +28,29 @@ export function describeError(
   context: IErrorContext,
   trans: TranslationBundle
 ): string {
-  const api = safeOrigin(context.baseUrl);
-  if (error instanceof AuthError) {
-    if (error.code === 'credential_mismatch') {
-      return trans.__(
-        '%1 Enter the email of the account the key belongs to, or leave the email empty.',
-        error.message
-      );
-    }
-    if (error.code === 'no_credentials') {
-      return trans.__('Enter an API key first.');
-    }
-    return trans.__(
-      'qBraid refused these credentials (%1). Check the API key: copy it again from your qBraid account.',
-      String(error.status)
-    );
+  if (!(error instanceof QbraidApiError)) {
+    return trans.__('Unexpected error: %1', shorten(String(error)));
   }
-  if (error instanceof QbraidNetworkError) {
-    if (error.kind === 'timeout') {
-      return trans.__(
-        'The qBraid API at %1 did not answer in time (%2 attempts). Try again, or raise the timeout in the settings.',
-        api,
-        String(error.attempts)
-      );
-    }
-    if (error.via === 'server') {
-      return trans.__(
-        'The Jupyter server could not reach the qBraid API at %1 (%2 attempts): %3',
-        api,
-        String(error.attempts),
-        error.message.replace(/^.*?\): /, '')
-      );
-    }
-    return trans.__(
-      "The qBraid API at %1 did not answer the browser (%2 attempts). It may be down or unreachable, or it did not answer the browser's CORS preflight for requests from this page (%3): check the base URL, or ask its administrators to allow this origin.",
-      api,
-      String(error.attempts),
-      context.pageOrigin
-    );
-  }
-  if (error instanceof QbraidApiError && error.status >= 500) {
-    return trans.__(
-      'The qBraid API at %1 had a server error (%2) after %3 attempts. Try again later.',
-      api,
-      String(error.status),
-      String(error.attempts)
-    );
-  }
-  if (error instanceof ConfigError || error instanceof QbraidApiError) {
-    return shorten(error.message);
-  }
+  const said = shorten(error.message.trim());
+  const step = error.code
+    ? errorSteps(trans)[error.code as QbraidErrorCode]
+    : undefined;
   if (error instanceof ServerHalfError) {
-    return describeServerError(error, trans);
+    return `${said} ${step}`;
   }
-  return trans.__('Unexpected error: %1', shorten(String(error)));
+  return (
+    Private.apiFailure(error, safeOrigin(context.baseUrl), context, trans) ??
+    (step && !said.includes(step) ? `${said} ${step}` : said)
+  );
 }
 
 /**
- * What a refusal or failure of the Jupyter server's qBraid extension means
- * and what to do: the server's own words (which never hold a secret), then
- * the step to take for its code.
+ * What to do, for each code of the package's errors and of the Jupyter
+ * server's qBraid extension: one step a person can take.
  */
-export function describeServerError(
-  error: ServerHalfError,
+export function errorSteps(
   trans: TranslationBundle
-): string {
+): Record<QbraidErrorCode, string> {
   const upstream = trans.__(
     "Check the base URL, and the Jupyter server's network and proxy settings (HTTPS_PROXY), then try again."
   );
@@ -103,13 +61,68 @@ export function describeServerError(
     'This Jupyter server has no qBraid server extension (jupyterlab_qbraid_session), or an older one: install it with pip and restart the server, or set the key storage to "settings".'
   );
   const again = trans.__('Reload this page, then try again.');
-  const steps: Record<ServerErrorCode, string> = {
+  const setting = trans.__(
+    'Fix that value in Settings → Settings Editor → qBraid session.'
+  );
+  const url = trans.__(
+    'Check the base URL in the qBraid settings (https, and the path the API expects), or leave it empty.'
+  );
+  const mismatch = trans.__(
+    'Enter the email of the account the key belongs to, or leave the email empty.'
+  );
+  const network = trans.__(
+    'Check the base URL and the network, then try again.'
+  );
+  const retry = trans.__('Try again: the file is read afresh.');
+  return {
+    aborted: trans.__('Nothing more was sent; try again when you are ready.'),
+    closed: again,
+    connect: network,
+    read: network,
+    timeout: trans.__('Try again, or raise the timeout in the settings.'),
+    invalid_base_url: url,
+    invalid_credential: trans.__(
+      'Copy the key again from your qBraid account page, whole and with nothing around it.'
+    ),
+    invalid_setting: setting,
+    invalid_option: trans.__(
+      'Check the options the extension gave the session (the message names the one).'
+    ),
+    invalid_request: trans.__('Check the request (its URL and headers).'),
+    invalid_method: trans.__(
+      'Use GET, HEAD, OPTIONS, POST, PUT, PATCH or DELETE.'
+    ),
+    invalid_json: url,
+    invalid_identity: url,
+    unsupported_dialect: trans.__(
+      "Set the API version to v1 (today's API) in the qBraid settings."
+    ),
+    foreign_url: trans.__(
+      'Give a path under the base URL, or a URL on its origin.'
+    ),
+    redirect_hidden: url,
+    redirect_refused: upstream,
+    too_many_redirects: url,
+    response_too_large: trans.__(
+      'Ask for less at once, or ask the administrator to raise c.QbraidProxy.max_response_bytes.'
+    ),
+    no_credentials: trans.__('Enter an API key first.'),
+    credentials_on_server: trans.__(
+      'The Jupyter server holds the key: sign in from the qBraid panel.'
+    ),
+    no_config_store: trans.__(
+      'Save the credentials from the qBraid panel or the Settings Editor.'
+    ),
+    no_server_route: trans.__(
+      'Install the qBraid server extension with pip and restart Jupyter, or set the connection setting to "auto".'
+    ),
+    read_only_session: trans.__(
+      'Change the credentials from the qBraid panel or the Settings Editor; other extensions may not.'
+    ),
     credentials_refused: trans.__(
       'Copy the API key again from your qBraid account page.'
     ),
-    credential_mismatch: trans.__(
-      'Enter the email of the account the key belongs to, or leave the email empty.'
-    ),
+    credential_mismatch: mismatch,
     credentials_unchecked: trans.__('Nothing was saved; try again later.'),
     origin_refused: trans.__(
       'Check the base URL, or ask the administrator to allow it (c.QbraidProxy.allowed_origins).'
@@ -117,21 +130,15 @@ export function describeServerError(
     not_from_the_lab: again,
     forbidden: trans.__('Reload the page and log in to Jupyter again.'),
     invalid_body: trans.__('Check the values entered.'),
-    invalid_request: trans.__('Check the request (its URL and headers).'),
     http_error: again,
     request_too_large: trans.__('Send a smaller request body.'),
-    response_too_large: trans.__(
-      'Ask for less at once, or ask the administrator to raise c.QbraidProxy.max_response_bytes.'
-    ),
-    redirect_refused: upstream,
-    too_many_redirects: upstream,
     upstream_connect: upstream,
     upstream_timeout: upstream,
     upstream_read: upstream,
     upstream_protocol: upstream,
     upstream_encoding: upstream,
     qbraidrc_missing: file,
-    qbraidrc_conflict: trans.__('Try again: the file is read afresh.'),
+    qbraidrc_conflict: retry,
     qbraidrc_precondition_required: file,
     qbraidrc_invalid: file,
     qbraidrc_too_large: file,
@@ -141,6 +148,14 @@ export function describeServerError(
     qbraidrc_disk_full: file,
     qbraidrc_io: file,
     qbraidrc_busy: trans.__('Nothing was written; try again in a moment.'),
+    qbraidrc_hidden: file,
+    qbraidrc_interpolation: file,
+    qbraidrc_load: file,
+    qbraidrc_outside_root: trans.__(
+      'Or set "qbraidrc path" in the qBraid settings to the file\'s path under the server root.'
+    ),
+    qbraidrc_syntax: file,
+    qbraidrc_value: file,
     not_found: noExtension,
     method_not_allowed: noExtension,
     server_error: noExtension,
@@ -151,7 +166,6 @@ export function describeServerError(
       "The server's log has the details; try again, or tell your administrator."
     )
   };
-  return `${shorten(error.message.trim())} ${steps[error.code]}`;
 }
 
 /**
@@ -168,4 +182,65 @@ const MAX_SHOWN = 600;
 
 function safeOrigin(url: string): string {
   return originOf(url) ?? url;
+}
+
+namespace Private {
+  /**
+   * The message of a refusal or failure of the API itself (credentials,
+   * network, a server error), or `null` for the others.
+   */
+  export function apiFailure(
+    error: QbraidApiError,
+    api: string,
+    context: IErrorContext,
+    trans: TranslationBundle
+  ): string | null {
+    if (error instanceof AuthError) {
+      if (error.code === 'credential_mismatch') {
+        return trans.__(
+          '%1 Enter the email of the account the key belongs to, or leave the email empty.',
+          error.message
+        );
+      }
+      if (error.code === 'no_credentials') {
+        return trans.__('Enter an API key first.');
+      }
+      return trans.__(
+        'qBraid refused these credentials (%1). Check the API key: copy it again from your qBraid account.',
+        String(error.status)
+      );
+    }
+    if (error instanceof QbraidNetworkError) {
+      if (error.kind === 'timeout') {
+        return trans.__(
+          'The qBraid API at %1 did not answer in time (%2 attempts). Try again, or raise the timeout in the settings.',
+          api,
+          String(error.attempts)
+        );
+      }
+      if (error.via === 'server') {
+        return trans.__(
+          'The Jupyter server could not reach the qBraid API at %1 (%2 attempts): %3',
+          api,
+          String(error.attempts),
+          error.message.replace(/^.*?\): /, '')
+        );
+      }
+      return trans.__(
+        "The qBraid API at %1 did not answer the browser (%2 attempts). It may be down or unreachable, or it did not answer the browser's CORS preflight for requests from this page (%3): check the base URL, or ask its administrators to allow this origin.",
+        api,
+        String(error.attempts),
+        context.pageOrigin
+      );
+    }
+    if (error.status >= 500) {
+      return trans.__(
+        'The qBraid API at %1 had a server error (%2) after %3 attempts. Try again later.',
+        api,
+        String(error.status),
+        String(error.attempts)
+      );
+    }
+    return null;
+  }
 }
