@@ -10,32 +10,23 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import re
 
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 
 from . import __version__
-from .credentials import (
-    AUTHENTICATING_HEADERS,
-    CREDENTIAL_KEYS,
-    DIALECTS,
-    check_values,
-    edit_default,
-    fixed_headers,
-    resolve,
-    valid_email,
-)
+from .credentials import AUTHENTICATING_HEADERS
 from .errors import PROXY_ERROR_HEADER, QbraidHTTPError, describe
-from .proxy import FORWARDED_HEADERS, returned_headers
-from .qbraidrc import display_path
+from .proxy import FORWARDED_HEADERS, Upstream, returned_headers
 from .redaction import redact_in_pieces, redact_text
+from .refresh import TokenRefresher
+from .service import CredentialsService, FileAccess
 
 
 class QbraidHandler(ExtensionHandlerMixin, APIHandler):
-    """The routes' common error handling; the objects they use belong to the ExtensionApp."""
+    """The routes' common error handling; each route is given the objects it uses
+    (``initialize``'s arguments, from the app's handler list)."""
 
     #: The proxy error header for a failure that names none (an unexpected one).
     failure_kind: str | None = None
@@ -51,10 +42,16 @@ class QbraidHandler(ExtensionHandlerMixin, APIHandler):
         self.set_header("Cross-Origin-Resource-Policy", "same-origin")
         self.finish(json.dumps({"message": message, "reason": code}))
 
-    async def _run(self, what: str, fn, *args):
-        """``fn(*args)``, a file operation, off the event loop and bounded in time."""
-        app = self.extensionapp
-        return await app.file_runner.run(app.proxy_config.qbraidrc_timeout, what, fn, *args)
+    def json_body(self, usage: str) -> dict:
+        """The request's JSON object; else ``invalid_body`` naming ``usage``. Not
+        ``get_json_body()``: that logs a body it cannot parse, and a sign-in's body holds a key."""
+        try:
+            body = json.loads(self.request.body or b"null")
+        except ValueError:  # UnicodeDecodeError included
+            body = None
+        if not isinstance(body, dict):
+            raise QbraidHTTPError("invalid_body", f"The body must be JSON {usage}.")
+        return body
 
     def log_exception(self, typ, value, tb) -> None:
         # Tornado's own line prints the request with its query, which may hold ?token=...
@@ -68,21 +65,24 @@ class QbraidHandler(ExtensionHandlerMixin, APIHandler):
 
 
 class InfoHandler(QbraidHandler):
+    def initialize(self, service: CredentialsService, upstream: Upstream, **kwargs) -> None:
+        super().initialize(**kwargs)
+        self.service, self.upstream = service, upstream
+
     @tornado.web.authenticated
     async def get(self) -> None:
-        app = self.extensionapp
         try:
-            held = (await app.held_credentials()).public()["held"]
+            held = (await self.service.held()).public()["held"]
         except QbraidHTTPError:
             held = []  # an unreadable qbraidrc holds nothing usable; its route says why
         self.finish(
             {
                 "version": __version__,
                 "features": {"proxy": True, "qbraidrc": True, "credentials": True},
-                "qbraidrc_path": display_path(app.qbraidrc.path),
+                "qbraidrc_path": self.service.files.shown_path,
                 # Names only: which credentials the server would add, never a value.
                 "credentials": held,
-                "allowed_origins": list(app.upstream.allow),
+                "allowed_origins": list(self.upstream.allow),
                 "forwarded_headers": list(FORWARDED_HEADERS),
             }
         )
@@ -98,8 +98,9 @@ class ProxyHandler(QbraidHandler):
     # A failure that says nothing of the API (a refusal, an unexpected error) is not retried.
     failure_kind = "refused"
 
-    def initialize(self, *args, **kwargs) -> None:
-        super().initialize(*args, **kwargs)
+    def initialize(self, service: CredentialsService, upstream: Upstream, **kwargs) -> None:
+        super().initialize(**kwargs)
+        self.service, self.upstream = service, upstream
         # Set before prepare(): a refused request may still see its body or its connection close.
         self._chunks: list[bytes] = []
         self._size = 0
@@ -109,14 +110,14 @@ class ProxyHandler(QbraidHandler):
         await super().prepare()
         if not self.current_user:
             raise tornado.web.HTTPError(403)
-        limit = self.extensionapp.upstream.config.max_request_bytes
+        limit = self.upstream.config.max_request_bytes
         declared = self.request.headers.get("Content-Length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             self._too_large(limit)
 
     def data_received(self, chunk: bytes) -> None:
         self._size += len(chunk)
-        if self._size <= self.extensionapp.upstream.config.max_request_bytes:
+        if self._size <= self.upstream.config.max_request_bytes:
             self._chunks.append(chunk)
         else:
             self._chunks = []
@@ -131,7 +132,7 @@ class ProxyHandler(QbraidHandler):
 
     @tornado.web.authenticated
     async def _forward(self) -> None:
-        upstream = self.extensionapp.upstream
+        upstream = self.upstream
         if self._size > upstream.config.max_request_bytes:
             self._too_large(upstream.config.max_request_bytes)
         url = self.get_query_argument("url", "")
@@ -183,7 +184,7 @@ class ProxyHandler(QbraidHandler):
                 "(same-origin, with the Jupyter token or XSRF header); nothing was sent.",
                 kind="refused",
             )
-        held = await self.extensionapp.held_credentials()
+        held = await self.service.held()
         added = []
         for name, value in held.headers_for(url).items():
             if name.lower() not in present:
@@ -210,16 +211,16 @@ class ProxyHandler(QbraidHandler):
 
 
 class QbraidrcHandler(QbraidHandler):
-    """``GET``: the text and its ETag. ``PUT``: a conditional, checked, atomic write.
+    """``GET``: the text and its ETag. ``PUT``: a conditional, checked, atomic write."""
 
-    The file is read and written off the event loop, bounded in time (``BoundedRunner``):
-    a write fsyncs, and a file system may hang."""
+    def initialize(self, files: FileAccess, **kwargs) -> None:
+        super().initialize(**kwargs)
+        self.files = files
 
     @tornado.web.authenticated
     async def get(self) -> None:
-        qbraidrc = self.extensionapp.qbraidrc
-        path = display_path(qbraidrc.path)
-        text, etag = await self._run(f"Reading {path}", qbraidrc.read)
+        path = self.files.shown_path
+        text, etag = await self.files.run("Reading", self.files.qbraidrc.read)
         if text is None:
             raise QbraidHTTPError("qbraidrc_missing", f"{path} does not exist yet.")
         self.set_header("ETag", etag)
@@ -228,23 +229,18 @@ class QbraidrcHandler(QbraidHandler):
 
     @tornado.web.authenticated
     async def put(self) -> None:
-        qbraidrc = self.extensionapp.qbraidrc
-        try:
-            content = json.loads(self.request.body or b"{}").get("content")
-        except (ValueError, AttributeError):
-            content = None
+        content = self.json_body('{"content": "<text>"}').get("content")
         if not isinstance(content, str):
             raise QbraidHTTPError("invalid_body", 'The body must be JSON {"content": "<text>"}.')
-        path = display_path(qbraidrc.path)
-        etag = await self._run(
-            f"Writing {path}",
-            qbraidrc.write,
+        etag = await self.files.run(
+            "Writing",
+            self.files.qbraidrc.write,
             content,
             self.request.headers.get("If-Match"),
             self.request.headers.get("If-None-Match"),
         )
         self.set_header("ETag", etag)
-        self.finish({"path": path, "exists": True})
+        self.finish({"path": self.files.shown_path, "exists": True})
 
 
 class CredentialsHandler(QbraidHandler):
@@ -256,131 +252,28 @@ class CredentialsHandler(QbraidHandler):
     line kept). ``DELETE``: sign out: the file's credentials are cleared; what the environment
     holds stays, and the answer says so."""
 
+    def initialize(self, service: CredentialsService, refresher: TokenRefresher, **kwargs) -> None:
+        super().initialize(**kwargs)
+        self.service, self.refresher = service, refresher
+
     def _answer(self, held, **extra) -> None:
-        app = self.extensionapp
         # A lab that lets the server hold the key: the server keeps its access token alive.
-        app.token_refresher.ensure_started()
-        expires = app.token_refresher.expires_at if "access-token" in held.values else None
+        self.refresher.ensure_started()
+        expires = self.refresher.expires_at if "access-token" in held.values else None
         self.set_header("Cache-Control", "no-store")
         self.finish(
-            {
-                **held.public(),
-                "path": display_path(app.qbraidrc.path),
-                "token_expires_at": expires,
-                **extra,
-            }
+            {**held.public(), "path": self.service.files.shown_path, "token_expires_at": expires, **extra}
         )
 
     @tornado.web.authenticated
     async def get(self) -> None:
-        self._answer(await self.extensionapp.held_credentials())
+        self._answer(await self.service.held())
 
     @tornado.web.authenticated
     async def put(self) -> None:
-        app = self.extensionapp
-        try:
-            body = json.loads(self.request.body or b"{}")
-        except ValueError:
-            body = None
-        values = check_values(body.get("values") if isinstance(body, dict) else None)
-        updates: dict[str, str | None] = {key: None for key in CREDENTIAL_KEYS}
-        updates.update({key: value for key, value in values.items() if key != "url"})
-        if "url" in values:
-            updates["url"] = values["url"].rstrip("/")
-        path = display_path(app.qbraidrc.path)
-        text, _etag = await self._run(f"Reading {path}", app.qbraidrc.read)
-        # Checked as the SDK will use them once written (the URL from the environment included),
-        # with the values written: never a key the environment holds instead.
-        after = resolve(edit_default(text, updates), os.environ).checked_as_written()
-        if not after.headers():
-            raise QbraidHTTPError(
-                "invalid_body",
-                f"The {after.version} API at {after.url} does not use these credentials "
-                f"({', '.join(k for k in values if k != 'url')}); give the ones it reads.",
-            )
-        secrets = [value for key, value in values.items() if key != "url"] + after.secret_values()
-        identity = await self._check(after, values.get("email"), secrets)
-        updates["email"] = identity["email"]
-        await self._run(f"Writing {path}", app.qbraidrc.edit, lambda current: edit_default(current, updates))
-        self._answer(await app.held_credentials(), identity=identity)
-
-    async def _check(self, held, configured: str | None, secrets: list[str]) -> dict[str, str]:
-        """The account (email, name, organization, user id) from the API's check of ``held``,
-        every value checked and redacted of ``secrets``; refusals say what to do."""
-        verify = DIALECTS[held.version]["verifyPath"]
-        status, _headers, content = await self.extensionapp.upstream.forward(
-            "GET", held.url + verify, {**fixed_headers(held.version), **held.headers()}, b""
-        )
-        where = f"The qBraid API at {held.url}"
-        if status in (401, 403):
-            raise QbraidHTTPError(
-                "credentials_refused",
-                f"{where} refused these credentials ({status}): check the key on your qBraid account page. "
-                "Nothing was written.",
-            )
-        identity = _identity(held.version, content, secrets) if status == 200 else None
-        email = identity["email"] if identity else None
-        if identity and not email:
-            raise QbraidHTTPError(
-                "credentials_unchecked",
-                f"{where} answered {verify} with an email that is not an address (or that holds a "
-                "credential); nothing was written. Tell the API's administrators.",
-            )
-        if not email:
-            raise QbraidHTTPError(
-                "credentials_unchecked",
-                f"{where} answered {status} to {verify} without an account; nothing was written. Try again later.",
-            )
-        if configured and configured.lower() != email.lower():
-            raise QbraidHTTPError(
-                "credential_mismatch",
-                f"These credentials belong to {email}, not to {configured}; nothing was written.",
-            )
-        return identity
+        held, identity = await self.service.sign_in(self.json_body('{"values": {"api-key": "...", ...}}'))
+        self._answer(held, identity=identity)
 
     @tornado.web.authenticated
     async def delete(self) -> None:
-        app = self.extensionapp
-        path = display_path(app.qbraidrc.path)
-        cleared = {key: None for key in CREDENTIAL_KEYS}
-        await self._run(
-            f"Writing {path}",
-            app.qbraidrc.edit,
-            lambda current: current if current is None else edit_default(current, cleared),
-        )
-        self._answer(await app.held_credentials())
-
-
-#: What of the check's answer goes back to the browser: who the account is, nothing else.
-IDENTITY_FIELDS = ("email", "userName", "organizationId", "userId")
-
-
-#: The longest identity value passed on (a name, an organization); longer ones are cut.
-IDENTITY_MAX = 256
-
-
-def _identity(version: str, content: bytes, secrets: list[str]) -> dict[str, str] | None:
-    """The account of the check's answer (v1 ``{success, data: {email, ...}}``, legacy
-    ``{email, ...}``): its identity fields only, or None without an email. The API's values
-    are checked before they reach the file, a header or the page: the email must be an
-    address (printable ASCII, no line break, no secret: else ``email`` is empty); the other
-    fields lose control characters and line separators, are cut, and are redacted."""
-    try:
-        answer = json.loads(content)
-    except ValueError:
-        return None
-    if version == "v1":
-        answer = answer.get("data") if isinstance(answer, dict) and answer.get("success") is True else None
-    if not isinstance(answer, dict) or not isinstance(answer.get("email"), str) or not answer["email"]:
-        return None
-    identity = {
-        key: redact_text(_CONTROL.sub("", answer[key])[:IDENTITY_MAX], secrets)
-        for key in IDENTITY_FIELDS
-        if key != "email" and isinstance(answer.get(key), str)
-    }
-    email = answer["email"]
-    usable = valid_email(email) and redact_text(email, secrets) == email
-    return {"email": email if usable else "", **identity}
-
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+        self._answer(await self.service.sign_out())

@@ -14,7 +14,8 @@ import asyncio
 import json
 import time
 from datetime import datetime
-from typing import Optional
+import logging
+from typing import Any, Awaitable, Callable, Optional
 
 from .credentials import fixed_headers
 from .errors import QbraidHTTPError
@@ -49,8 +50,10 @@ def parse_expiry(answer: bytes) -> Optional[float]:
 class TokenRefresher:
     """One task per server, started when a lab first asks what the server holds."""
 
-    def __init__(self, app) -> None:
-        self._app = app
+    def __init__(self, held: Callable[[], Awaitable[Any]], upstream: Any, log: logging.Logger) -> None:
+        self._held = held
+        self._upstream = upstream
+        self._log = log
         self._task: Optional[asyncio.Task] = None
         self._token: Optional[str] = None
         self._due = 0.0
@@ -82,7 +85,7 @@ class TokenRefresher:
             try:
                 delay = await self.tick()
             except Exception:  # a bug must not end the refreshes for good (a cancel is no Exception)
-                self._app.log.warning("qBraid token refresh failed unexpectedly", exc_info=True)
+                self._log.warning("qBraid token refresh failed unexpectedly", exc_info=True)
                 delay = FAILURE_DELAY
             if self._stopped:
                 return
@@ -91,7 +94,7 @@ class TokenRefresher:
     async def tick(self) -> float:
         """Refresh when due; answer the seconds until the next look."""
         try:
-            held = await self._app.held_credentials()
+            held = await self._held()
         except QbraidHTTPError:
             return CHECK  # an unreadable qbraidrc: its route says why
         token = held.values.get("access-token") if held.version == "v1" else None
@@ -102,7 +105,7 @@ class TokenRefresher:
         if token == self._token and now < self._due:
             return min(self._due - now, CHECK)
         try:
-            status, _headers, content = await self._app.upstream.forward(
+            status, _headers, content = await self._upstream.forward(
                 "POST",
                 held.url + "/access-tokens/refresh",
                 {**fixed_headers("v1"), "X-Access-Token": token},
@@ -124,5 +127,5 @@ class TokenRefresher:
         self._token = token
         delay = min(FAILURE_MAX, FAILURE_DELAY * 2 ** (self._failures - 1))
         self._due = time.time() + delay
-        self._app.log.warning("The qBraid access token held by this server was not refreshed (%s).", why)
+        self._log.warning("The qBraid access token held by this server was not refreshed (%s).", why)
         return delay

@@ -198,6 +198,17 @@ async def test_bad_sign_in_values_are_named_and_nothing_is_sent(jp_fetch, qbraid
     assert local_api.requests() == [] and not qbraidrc.exists()
 
 
+@pytest.mark.parametrize("raw", [b'{"values": {"api-key": "broken-key-1234",', b'\xff"broken-key-1234"'])
+async def test_a_body_that_is_not_json_is_refused_and_never_logged(jp_fetch, qbraidrc, local_api, caplog, raw):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    response = await jp_fetch("qbraid-session", "credentials", method="PUT", body=raw, raise_error=False)
+    assert (response.code, json.loads(response.body)["reason"]) == (400, "invalid_body")
+    assert "broken-key-1234" not in caplog.text
+    assert local_api.requests() == [] and not qbraidrc.exists()
+
+
 async def test_sign_out_clears_the_file_and_says_what_the_environment_still_holds(
     jp_fetch, qbraidrc, monkeypatch
 ):
@@ -314,10 +325,10 @@ async def test_stopping_the_refresher_ends_its_task_even_when_a_cancel_is_lost()
 
     from jupyterlab_qbraid_session.refresh import TokenRefresher
 
-    class App:
-        log = logging.getLogger("test")
+    async def nothing_held():
+        raise AssertionError("tick is replaced")
 
-    refresher = TokenRefresher(App())
+    refresher = TokenRefresher(nothing_held, None, logging.getLogger("test"))
     lost = []
 
     async def tick():
@@ -365,9 +376,9 @@ async def test_what_the_server_holds_is_read_once_while_the_file_and_environment
 
 async def test_a_file_changed_just_before_it_was_read_is_read_again(jp_fetch, qbraidrc, extension):
     qbraidrc.write_text("[default]\napi-key = a-key-1\n")
-    assert (await extension.held_credentials()).values["api-key"] == "a-key-1"
+    assert (await extension.credentials.held()).values["api-key"] == "a-key-1"
     # Same size, and possibly the same timestamp tick: the recent file was not kept.
     qbraidrc.write_text("[default]\napi-key = a-key-2\n")
     info = qbraidrc.stat()
     os.utime(qbraidrc, ns=(info.st_atime_ns, info.st_mtime_ns))
-    assert (await extension.held_credentials()).values["api-key"] == "a-key-2"
+    assert (await extension.credentials.held()).values["api-key"] == "a-key-2"
