@@ -8,7 +8,7 @@ module.exports = {
     splitChunks: {
       cacheGroups: {
         transport: {
-          test: /[\\/]lib[\\/]api[\\/]transport\.js$/,
+          test: /[\\/]lib[\\/]transport[\\/]transport\.js$/,
           name: 'transport',
           chunks: 'async',
           enforce: true

@@ -11,7 +11,7 @@ export {
   InsufficientCreditsError,
   QbraidApiError,
   QbraidNetworkError
-} from './api/errors';
+} from './rules/errors';
 
 export default [
   sessionOwnerPlugin,

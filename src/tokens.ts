@@ -10,14 +10,14 @@ import type {
   ApiVersionOption,
   CredentialProperty,
   QbraidConfigKey
-} from './fields';
+} from './rules/fields';
 
 export type {
   ApiVersion,
   ApiVersionOption,
   CredentialProperty,
   QbraidConfigKey
-} from './fields';
+} from './rules/fields';
 
 /**
  * Credentials and the API location. `undefined` leaves a value as it is in an
@@ -239,6 +239,79 @@ export namespace IQbraidSession {
 export const IQbraidSession = new Token<IQbraidSession>(
   'jupyterlab-qbraid-session:IQbraidSession',
   'One authenticated, retrying session to the qBraid API, shared by every plugin.'
+);
+
+/**
+ * Where the qBraid credentials are kept, as one connector: the settings
+ * registry, the Jupyter server (`keyStorage: server`), this page only
+ * (JupyterLite), or a store another extension provides with this token.
+ * The session, the sign-in panel and the qbraidrc sync talk only to it.
+ */
+export interface IQbraidKeyStore {
+  /** What kind of store it is, e.g. `settings`, `server`, `page`. */
+  readonly kind: string;
+  /** Where the key is kept, for people; `null` when nothing needs saying. */
+  readonly location: string | null;
+  /** Whether a sign-in may keep the key in this page only (`pageOnly`). */
+  readonly canKeepForPage: boolean;
+  /** Whether the page copies the credentials to qbraidrc (`false`: the Jupyter server keeps the file). */
+  readonly mirrorsQbraidrc: boolean;
+  /** Emitted when what is held, or `location`, changes. */
+  readonly changed: ISignal<IQbraidKeyStore, void>;
+  /** Give `session` the credentials held, now and on every change; resolves once requests may start. */
+  connect(session: IQbraidKeyStore.ISessionControl): Promise<void>;
+  /** Check entered values with the API, then keep them; rejects, keeping nothing, when refused. */
+  signIn(
+    values: IQbraidKeyStore.ISignIn,
+    signal?: AbortSignal
+  ): Promise<IQbraidIdentity>;
+  /** Forget the credentials kept here. */
+  signOut(): Promise<void>;
+  /** Read the credentials again (the API refused an access token that may have been rotated). */
+  reread(): Promise<void>;
+}
+
+/**
+ * A namespace for IQbraidKeyStore statics.
+ */
+export namespace IQbraidKeyStore {
+  /** What a person enters to sign in. */
+  export interface ISignIn {
+    /** Optional: the API tells whose key it is. */
+    email: string;
+    apiKey: string;
+    /** Empty for the session's current base URL (or the one a white-label key names). */
+    baseUrl: string;
+    /** Empty for the session's current API. */
+    apiVersion?: ApiVersionOption | '';
+    /** Keep the key in this page only, where the store offers it (`canKeepForPage`). */
+    pageOnly?: boolean;
+  }
+
+  /** What a store may do to the session it is connected to (an owner's power). */
+  export interface ISessionControl extends IQbraidSession {
+    /** Apply credentials (`null` clears one); throws `ConfigError` for an unusable value. */
+    update(values: IQbraidCredentials): void;
+    /** A session for entered values, to check them before they are kept. Close it when done. */
+    candidate(
+      values: {
+        userEmail?: string | null;
+        apiKey: string;
+        baseUrl?: string | null;
+        apiVersion?: ApiVersionOption;
+      },
+      options?: { maxRetryAfter?: number }
+    ): Promise<IQbraidSession & { close(): void }>;
+  }
+}
+
+/**
+ * The DI token of a key store another extension provides (optional): the
+ * session then takes its credentials from it instead of the settings.
+ */
+export const IQbraidKeyStore = new Token<IQbraidKeyStore>(
+  'jupyterlab-qbraid-session:IQbraidKeyStore',
+  'Where the qBraid credentials are kept (a connector another extension may provide).'
 );
 
 /**

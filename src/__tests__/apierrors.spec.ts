@@ -1,4 +1,4 @@
-import { QbraidTransport } from '../api/transport';
+import { QbraidTransport } from '../transport/transport';
 /**
  * The v1 error envelope `{success, message, error: {code, message, ...}}`
  * as typed error fields, and INSUFFICIENT_CREDITS as its own class.
@@ -7,8 +7,8 @@ import {
   AuthError,
   InsufficientCreditsError,
   QbraidApiError
-} from '../api/errors';
-import { QbraidSession } from '../api/session';
+} from '../rules/errors';
+import { QbraidSession } from '../session/session';
 import { FakeApi } from './fakeapi';
 import { SignInModel } from '../ui/signinmodel';
 
@@ -127,7 +127,6 @@ describe('the account at a glance', () => {
     const s = session(api);
     const status = new SignInModel({
       session: s,
-      save: async () => undefined,
       signOut: async () => undefined
     });
     return { api, status };

@@ -1,7 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
-import { ConnectionRouter } from '../api/connectionrouter';
-import { IServerInfo } from '../api/serverhalf';
-import { IQbraidTransport, ITransportRequest } from '../api/transport';
+import { ConnectionRouter } from '../transport/connectionrouter';
+import { IServerInfo } from '../transport/serverhalf';
+import { IQbraidTransport, ITransportRequest } from '../transport/transport';
 import { rejection } from './fakeapi';
 
 const API = 'https://api-v2.qbraid.com/api/v1';

@@ -1,11 +1,11 @@
-import { IDENTITY } from '../api/calls';
+import { IDENTITY } from '../session/calls';
 import {
   credentialHeaders,
   detectApiVersion,
   DIALECTS,
   endpointForApiKey
-} from '../api/dialects';
-import { CREDENTIAL_FIELDS, CREDENTIAL_HEADERS } from '../fields';
+} from '../rules/dialects';
+import { CREDENTIAL_FIELDS, CREDENTIAL_HEADERS } from '../rules/fields';
 
 const HEX = 'ab'.repeat(32);
 

@@ -1,4 +1,4 @@
-import { withLock } from '../qbraidrc/filelock';
+import { withLock } from '../tabs/locks';
 
 describe('withLock', () => {
   it('runs tasks of the same name one after another, even when one fails', async () => {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError } from '../api/errors';
+import { ConfigError } from '../rules/errors';
 import { MAX_QBRAIDRC_BYTES, QbraidrcFile } from '../qbraidrc/file';
 
 const CORPUS = path.join(__dirname, 'qbraidrc-corpus');

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { REDACTED, redact, redactExcerpt } from '../api/redact';
+import { REDACTED, redact, redactExcerpt } from '../rules/redact';
 
 describe('redact', () => {
   it('replaces every occurrence of every secret', () => {

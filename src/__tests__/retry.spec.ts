@@ -1,4 +1,4 @@
-import { AttemptFailure, RetryPolicy } from '../api/retry';
+import { AttemptFailure, RetryPolicy } from '../transport/retry';
 
 const status = (code: number, retryAfter?: string): AttemptFailure => ({
   kind: 'status',

@@ -1,10 +1,10 @@
-import { QbraidTransport } from '../api/transport';
+import { QbraidTransport } from '../transport/transport';
 /**
  * A 401 with an access token: the credentials are read again once; a
  * rotated token is retried once, never the same one, never twice.
  */
-import { AuthError } from '../api/errors';
-import { QbraidSession } from '../api/session';
+import { AuthError } from '../rules/errors';
+import { QbraidSession } from '../session/session';
 import { FakeApi } from './fakeapi';
 
 const UNAUTHORIZED = () =>

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { detectApiVersion, endpointForApiKey } from '../api/dialects';
-import { SERVER_ERROR_CODES } from '../api/serverhalf';
-import { isLoopback } from '../api/url';
-import { credentialProblem } from '../api/validation';
-import { CREDENTIAL_FIELDS, fieldOf } from '../fields';
+import { detectApiVersion, endpointForApiKey } from '../rules/dialects';
+import { SERVER_ERROR_CODES } from '../transport/serverhalf';
+import { isLoopback } from '../rules/url';
+import { credentialProblem } from '../rules/validation';
+import { CREDENTIAL_FIELDS, fieldOf } from '../rules/fields';
 import RULES from '../rules/rules.json';
 
 /*

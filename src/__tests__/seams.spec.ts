@@ -5,11 +5,11 @@
  */
 import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
-import { ConfigError, PAGE_ERROR_CODES, QbraidApiError } from '../api/errors';
-import { SERVER_ERROR_CODES, ServerHalfError } from '../api/serverhalf';
-import { QbraidSession } from '../api/session';
-import { QbraidSessionView } from '../api/sessionview';
-import { QbraidTransport } from '../api/transport';
+import { ConfigError, PAGE_ERROR_CODES, QbraidApiError } from '../rules/errors';
+import { SERVER_ERROR_CODES, ServerHalfError } from '../transport/serverhalf';
+import { QbraidSession } from '../session/session';
+import { QbraidSessionView } from '../session/sessionview';
+import { QbraidTransport } from '../transport/transport';
 import { QbraidrcFile } from '../qbraidrc/file';
 import { describeError } from '../ui/errormessages';
 import { LoginPanel } from '../ui/loginpanel';
@@ -197,7 +197,6 @@ describe('a check whose credentials changed meanwhile', () => {
     const s = session(api, { apiKey: 'old-key-1' });
     const model = new SignInModel({
       session: s,
-      save: async () => undefined,
       signOut: async () => undefined
     });
     const check = model.check();
@@ -224,7 +223,6 @@ describe('what the API gives, shown', () => {
     api.fallback = () => FakeApi.json({ success: true, data: { email } });
     const model = new SignInModel({
       session: session(api, { apiKey: 'k-123' }),
-      save: async () => undefined,
       signOut: async () => undefined
     });
     await model.check();
@@ -272,7 +270,6 @@ describe('the panel with what the API gives', () => {
       });
     const model = new SignInModel({
       session: session(api, { apiKey: 'k-123' }),
-      save: async () => undefined,
       signOut: async () => undefined
     });
     await model.check();

@@ -4,12 +4,15 @@
  * view other extensions get has none of the owner's powers.
  */
 import { ServerConnection } from '@jupyterlab/services';
-import { ConnectionRouter } from '../api/connectionrouter';
-import { ConfigError } from '../api/errors';
-import type { IServerInfo } from '../api/serverhalf';
-import { IServerHeldCredentials, QbraidSession } from '../api/session';
-import { QbraidSessionView } from '../api/sessionview';
-import type { IQbraidTransport, ITransportRequest } from '../api/transport';
+import { ConnectionRouter } from '../transport/connectionrouter';
+import { ConfigError } from '../rules/errors';
+import type { IServerInfo } from '../transport/serverhalf';
+import { IServerHeldCredentials, QbraidSession } from '../session/session';
+import { QbraidSessionView } from '../session/sessionview';
+import type {
+  IQbraidTransport,
+  ITransportRequest
+} from '../transport/transport';
 import type { IQbraidSession } from '../tokens';
 import { MemoryConfigStore } from './memoryconfigstore';
 

@@ -8,8 +8,9 @@ import {
   IHeldCredentials,
   moveSecretsToServer,
   ServerKeyStore
-} from '../api/serverkeys';
-import { QbraidSession } from '../api/session';
+} from '../stores/serverstore';
+import { QbraidSession } from '../session/session';
+import { SettingsKeyStore } from '../stores/settingsstore';
 import { ISignInValues, SignInModel } from '../ui/signinmodel';
 
 const HELD: IHeldCredentials = {
@@ -88,24 +89,18 @@ describe('ServerKeyStore', () => {
 describe('SignInModel while the Jupyter server holds the key', () => {
   function make() {
     const server = new FakeServer();
-    const serverKeys = new ServerKeyStore(server.settings);
+    const saved: Partial<ISignInValues>[] = [];
+    const serverKeys = new ServerKeyStore(server.settings, {
+      save: async values => {
+        saved.push(values as Partial<ISignInValues>);
+      }
+    });
     const session = new QbraidSession({ env: {} });
-    const owner = { keysOnServer: true, serverKeys, session };
     serverKeys.changed.connect(() =>
       session.useServerCredentials(serverKeys.state)
     );
     session.useServerCredentials({ held: [], email: null, url: null });
-    const saved: Partial<ISignInValues>[] = [];
-    const status = new SignInModel({
-      session,
-      server: owner,
-      save: async values => {
-        saved.push(values);
-      },
-      signOut: async () => {
-        await serverKeys.signOut();
-      }
-    });
+    const status = new SignInModel({ session, store: serverKeys });
     return { server, serverKeys, session, status, saved };
   }
 
@@ -185,10 +180,10 @@ describe('SignInModel while the Jupyter server holds the key', () => {
     const { serverKeys, session } = make();
     const status = new SignInModel({
       session,
-      server: { keysOnServer: false, serverKeys },
-      save: async () => undefined,
+      store: new SettingsKeyStore(),
       signOut: async () => undefined
     });
+    expect(serverKeys.location).toContain('held by the Jupyter server');
     expect(status.keyLocation).toBeNull();
   });
 });

@@ -1,12 +1,12 @@
-import { QbraidTransport } from '../api/transport';
+import { QbraidTransport } from '../transport/transport';
 import { MemoryConfigStore } from './memoryconfigstore';
 import {
   AuthError,
   ConfigError,
   QbraidApiError,
   QbraidNetworkError
-} from '../api/errors';
-import { QbraidSession, IQbraidSessionOptions } from '../api/session';
+} from '../rules/errors';
+import { QbraidSession, IQbraidSessionOptions } from '../session/session';
 import { FakeApi, rejection } from './fakeapi';
 
 const BASE = 'https://api.example.test/api';

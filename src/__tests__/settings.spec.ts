@@ -4,15 +4,15 @@ import {
 } from '@jupyterlab/settingregistry';
 import { PartialJSONObject } from '@lumino/coreutils';
 import schema from '../../schema/plugin.json';
-import { ConfigError } from '../api/errors';
-import { CREDENTIAL_FIELDS } from '../fields';
-import { QbraidSession } from '../api/session';
+import { ConfigError } from '../rules/errors';
+import { CREDENTIAL_FIELDS } from '../rules/fields';
+import { QbraidSession } from '../session/session';
 import {
   applySettings,
   describeSettingsErrors,
   sessionUpdateFromSettings
-} from '../settings';
-import { fieldRules } from '../api/validation';
+} from '../stores/settings';
+import { fieldRules } from '../rules/validation';
 
 const validator = new DefaultSchemaValidator();
 const PLUGIN_ID = 'jupyterlab-qbraid-session:plugin';

@@ -1,4 +1,4 @@
-import { QbraidTransport } from '../api/transport';
+import { QbraidTransport } from '../transport/transport';
 import {
   ISignInModelOptions,
   ISignInValues,
@@ -9,24 +9,29 @@ import {
   ConfigError,
   QbraidApiError,
   QbraidNetworkError
-} from '../api/errors';
+} from '../rules/errors';
 import { describeError } from '../ui/errormessages';
-import { IQbraidSessionOptions, QbraidSession } from '../api/session';
-import type { IQbraidTransport } from '../api/transport';
+import { IQbraidSessionOptions, QbraidSession } from '../session/session';
+import type { IQbraidTransport } from '../transport/transport';
 import { nullTranslator } from '@jupyterlab/translation';
-import type { IQbraidCredentials } from '../tokens';
+import { PageKeyStore } from '../stores/pagestore';
+import { SettingsKeyStore } from '../stores/settingsstore';
 import { FakeApi, rejection } from './fakeapi';
 
 const BASE = 'https://api.example.test/api';
 const trans = nullTranslator.load('test');
 
 /**
- * A model on a session of the fake API that saves into `saved`; `options`
- * (given the session) are added to the model's.
+ * A model on a session of the fake API whose store (the settings', or the
+ * page's with `Store`) saves into `saved`; `options` (given the session) are
+ * added to the model's.
  */
 function fakeModel(
   api: FakeApi,
-  options: (session: QbraidSession) => Partial<ISignInModelOptions> = () => ({})
+  options: (
+    session: QbraidSession
+  ) => Partial<ISignInModelOptions> = () => ({}),
+  Store: typeof SettingsKeyStore = SettingsKeyStore
 ) {
   const session = new QbraidSession({
     baseUrl: BASE,
@@ -35,13 +40,15 @@ function fakeModel(
     sleep: api.sleep
   });
   const saved: Partial<ISignInValues>[] = [];
-  const status = new SignInModel({
-    session,
+  const store = new Store({
     save: async values => {
-      saved.push(values);
-      session.update({ userEmail: values.email, apiKey: values.apiKey });
+      const entered = values as Partial<ISignInValues>;
+      saved.push(entered);
+      session.update({
+        userEmail: entered.email ?? null,
+        apiKey: entered.apiKey ?? null
+      });
     },
-    signOut: async () => session.update({ apiKey: null, userEmail: null }),
     probe: values =>
       new QbraidSession({
         baseUrl: values.baseUrl || BASE,
@@ -49,11 +56,20 @@ function fakeModel(
         env: {},
         transport: new QbraidTransport({ fetch: api.fetch }),
         sleep: api.sleep
-      }),
+      })
+  });
+  void store.connect(session);
+  const status = new SignInModel({
+    session,
+    store,
+    signOut: async () => {
+      await store.signOut();
+      session.update({ apiKey: null, userEmail: null });
+    },
     now: () => new Date('2026-01-01T00:00:00Z'),
     ...options(session)
   });
-  return { session, saved, status };
+  return { session, saved, status, store };
 }
 
 describe('SignInModel', () => {
@@ -141,37 +157,25 @@ describe('SignInModel keeping the key for this page only (JupyterLite)', () => {
   let api: FakeApi;
   let session: QbraidSession;
   let saved: Partial<ISignInValues>[];
-  let held: IQbraidCredentials[];
+  let store: PageKeyStore;
   let validated: Partial<ISignInValues>[];
   let status: SignInModel;
 
   beforeEach(() => {
     api = new FakeApi();
-    held = [];
     validated = [];
-    let holding = false;
-    ({ session, saved, status } = fakeModel(api, session => ({
-      validate: async values => {
-        validated.push(values);
-        return null;
-      },
-      pageOnly: {
-        get held() {
-          return holding;
-        },
-        hold: values => {
-          holding = true;
-          held.push(values);
-          session.update(values);
-        },
-        clear: () => {
-          if (holding) {
-            holding = false;
-            session.update({ apiKey: null, userEmail: null });
-          }
+    let made: { store: SettingsKeyStore };
+    ({ session, saved, status, ...made } = fakeModel(
+      api,
+      () => ({
+        validate: async values => {
+          validated.push(values);
+          return null;
         }
-      }
-    })));
+      }),
+      PageKeyStore
+    ));
+    store = made.store as PageKeyStore;
   });
 
   it("says the browser's storage keeps a saved key, and offers to keep it in this page instead", () => {
@@ -189,7 +193,7 @@ describe('SignInModel keeping the key for this page only (JupyterLite)', () => {
       pageOnly: true
     });
     expect(saved).toEqual([]);
-    expect(held).toEqual([{ userEmail: 'me@example.com', apiKey: 'k-1' }]);
+    expect(store.held).toEqual({ userEmail: 'me@example.com', apiKey: 'k-1' });
     // The settings' check saw only settings.
     expect(validated).toEqual([
       { email: '', apiKey: 'k-1', baseUrl: '', apiVersion: '' }
@@ -206,7 +210,7 @@ describe('SignInModel keeping the key for this page only (JupyterLite)', () => {
     await rejection(
       status.signIn({ email: '', apiKey: 'bad', baseUrl: '', pageOnly: true })
     );
-    expect([held, saved]).toEqual([[], []]);
+    expect([store.held, saved]).toEqual([null, []]);
   });
 
   it('a key saved in the settings replaces the one the page held, and is said to be in the storage', async () => {
@@ -283,7 +287,6 @@ function modelSendingWith(
 ): SignInModel {
   return new SignInModel({
     session: new QbraidSession({ env: {}, transport, ...options }),
-    save: async () => undefined,
     signOut: async () => undefined
   });
 }
@@ -317,7 +320,6 @@ describe('SignInModel sign-in checks', () => {
     });
     const s = new SignInModel({
       session,
-      save: async () => undefined,
       signOut: async () => undefined,
       validate
     });
@@ -416,7 +418,6 @@ describe('SignInModel when the API makes the person wait', () => {
     const session = new QbraidSession({ env: {} });
     const status = new SignInModel({
       session,
-      save: async () => undefined,
       signOut: async () => undefined
     });
     await rejection(

@@ -1,8 +1,9 @@
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { Signal } from '@lumino/signaling';
-import { QbraidSession } from '../api/session';
+import { QbraidSession } from '../session/session';
+import { SettingsKeyStore } from '../stores/settingsstore';
 import { QbraidrcSyncManager } from '../qbraidrc/syncmanager';
-import { RegistrySettings } from '../settings';
+import { RegistrySettings } from '../stores/settings';
 import { FakeContents } from './fakecontents';
 
 const PATH = '.qbraid/qbraidrc';
@@ -227,7 +228,15 @@ describe('QbraidrcSyncManager while the Jupyter server holds the keys', () => {
     let serverSignOuts = 0;
     const manager = new QbraidrcSyncManager({
       session,
-      serverKeys: { signOut: async () => serverSignOuts++ },
+      keyStore: new (class extends SettingsKeyStore {
+        get mirrorsQbraidrc() {
+          return false;
+        }
+        async signOut() {
+          serverSignOuts++;
+          await super.signOut();
+        }
+      })({ settings: settings.asSettings }),
       contents: contents.manager,
       serverRoot: '/home/me',
       allowHidden: true,

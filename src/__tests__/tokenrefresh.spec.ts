@@ -6,7 +6,7 @@ import {
   AccessTokenRefresher,
   REFRESH_POLICY,
   refreshDelay
-} from '../api/tokenrefresh';
+} from '../refresh/tokenrefresh';
 
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;

@@ -1,7 +1,7 @@
-import { QbraidTransport } from '../api/transport';
+import { QbraidTransport } from '../transport/transport';
 import { PageConfig } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
-import { QbraidSession } from '../api/session';
+import { QbraidSession } from '../session/session';
 import { FakeApi, rejection } from './fakeapi';
 
 const BASE = 'https://api.example.test/api';

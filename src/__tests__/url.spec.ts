@@ -1,6 +1,6 @@
-import { ConfigError } from '../api/errors';
-import { joinUrl } from '../api/requesturl';
-import { normalizeBaseUrl } from '../api/url';
+import { ConfigError } from '../rules/errors';
+import { joinUrl } from '../transport/requesturl';
+import { normalizeBaseUrl } from '../rules/url';
 
 describe('normalizeBaseUrl', () => {
   it('drops trailing slashes', () => {

@@ -6,6 +6,7 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { lazy } from '../lazy';
 import { IQbraidCredentialsSync } from '../tokens';
 import { QbraidSidebar } from '../ui/sidebar';
 import { DOMAIN } from './ids';
@@ -34,9 +35,8 @@ export const loginPlugin: JupyterFrontEndPlugin<void> = {
     const trans = (translator ?? nullTranslator).load(DOMAIN);
     // The model, commands and status item load with the panel's code:
     // after restore, or when the tab is opened first.
-    let setUp: ReturnType<typeof Private.load> | null = null;
-    const load = () =>
-      (setUp ??= Private.load({
+    const load = lazy(() =>
+      Private.load({
         owner,
         sync,
         registry,
@@ -46,10 +46,8 @@ export const loginPlugin: JupyterFrontEndPlugin<void> = {
         trans,
         openPanel,
         pageOrigin: window.location.origin
-      }).catch(error => {
-        setUp = null; // the next call tries again
-        throw error;
-      }));
+      })
+    );
     const sidebar = new QbraidSidebar(
       async () => (await load()).panel(),
       trans

@@ -5,9 +5,8 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import {
   describeSettingsErrors,
-  RegistrySettings,
   settingsErrorReasons
-} from '../settings';
+} from '../stores/settings';
 import type { IQbraidCredentialsSync } from '../tokens';
 import { addCommands, CommandIDs } from '../ui/commands';
 import { LoginPanel } from '../ui/loginpanel';
@@ -43,13 +42,10 @@ export async function setUpLogin(
   const { owner, sync, registry, trans } = options;
   const { session } = owner;
   // Where the key is kept is known once the session is configured.
-  const server = await owner.server;
+  const store = await owner.keyStore;
   const status = new SignInModel({
     session,
-    // With keyStorage "server", a sign-in sends the key to the server.
-    server,
-    // In JupyterLite, a key may stay in this page instead of the browser's storage.
-    pageOnly: server.pageOnly,
+    store,
     // What the settings will apply, checked before anything is sent.
     validate: async values => {
       const settings = await registry.load(PLUGIN_ID);
@@ -61,8 +57,7 @@ export async function setUpLogin(
       );
       return errors ? settingsErrorReasons(errors) : null;
     },
-    save: async values =>
-      new RegistrySettings(await registry.load(PLUGIN_ID)).save(values),
+    // The store's sign-out, then qbraidrc's.
     signOut: () => sync.signOut()
   });
   addCommands(options.commands, {

@@ -4,7 +4,7 @@ import {
 } from '@jupyterlab/application';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { IFormRendererRegistry } from '@jupyterlab/ui-components';
-import { CREDENTIAL_FIELDS } from '../fields';
+import { CREDENTIAL_FIELDS } from '../rules/fields';
 import type { FieldProps } from '@rjsf/utils';
 import * as React from 'react';
 import { DOMAIN, PLUGIN_ID } from './ids';

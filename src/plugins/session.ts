@@ -5,51 +5,47 @@ import {
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { PromiseDelegate } from '@lumino/coreutils';
-import { QbraidSession } from '../api/session';
-import { QbraidSessionView } from '../api/sessionview';
-import { IQbraidSession } from '../tokens';
+import { QbraidSession } from '../session/session';
+import { QbraidSessionView } from '../session/sessionview';
+import { lazy } from '../lazy';
+import { IQbraidKeyStore, IQbraidSession } from '../tokens';
 import { DOMAIN, PLUGIN_ID } from './ids';
-import {
-  IQbraidSessionOwner,
-  IQbraidSessionServer,
-  QbraidSessionOwner
-} from './owner';
+import { IQbraidSessionOwner, QbraidSessionOwner } from './owner';
 
 /**
- * Owns the shared qBraid session: configures it from the user settings and
- * on every settings change, and routes its requests through the Jupyter
- * server's proxy when it can. With `keyStorage: server` the Jupyter server
- * holds the credentials and the session holds none. Activation makes no
- * network call: requests wait for the settings through `session.ready`.
+ * Owns the shared qBraid session: connects it to the key store the settings
+ * ask for (or the `IQbraidKeyStore` another extension provides), and routes
+ * its requests through the Jupyter server's proxy when it can. Activation
+ * makes no network call: requests wait for the store through `session.ready`.
  */
 export const sessionOwnerPlugin: JupyterFrontEndPlugin<IQbraidSessionOwner> = {
   id: PLUGIN_ID,
   description: 'Owns the qBraid API session and applies the settings to it.',
   autoStart: true,
   provides: QbraidSessionOwner,
-  optional: [ISettingRegistry, ITranslator],
+  optional: [ISettingRegistry, ITranslator, IQbraidKeyStore],
   activate: (
     app: JupyterFrontEnd,
     registry: ISettingRegistry | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    provided: IQbraidKeyStore | null
   ): IQbraidSessionOwner => {
     const trans = (translator ?? nullTranslator).load(DOMAIN);
-    const settingsApplied = new PromiseDelegate<void>();
-    const session = new QbraidSession({ ready: settingsApplied.promise });
-    const server = new PromiseDelegate<IQbraidSessionServer>();
+    const configured = new PromiseDelegate<IQbraidKeyStore>();
+    const session = new QbraidSession({ ready: configured.promise });
     void app.restored
-      .then(() => import(/* webpackChunkName: "setup" */ './sessionsetup'))
+      .then(() => Private.setup())
       .then(({ configureSession }) =>
-        server.resolve(
-          configureSession(app, session, registry, trans, settingsApplied)
-        )
+        configureSession(app, session, registry, trans, provided)
       )
-      .catch(error => {
-        console.error('The qBraid session could not be configured.', error);
-        server.reject(error);
-        settingsApplied.reject(error);
-      });
-    return { session, server: server.promise };
+      .then(
+        store => configured.resolve(store),
+        error => {
+          console.error('The qBraid session could not be configured.', error);
+          configured.reject(error);
+        }
+      );
+    return { session, keyStore: configured.promise };
   }
 };
 
@@ -69,3 +65,10 @@ export const sessionPlugin: JupyterFrontEndPlugin<IQbraidSession> = {
     owner: IQbraidSessionOwner
   ): IQbraidSession => new QbraidSessionView(owner.session)
 };
+
+namespace Private {
+  /** The session's setup, loaded after restore. */
+  export const setup = lazy(
+    () => import(/* webpackChunkName: "setup" */ './sessionsetup')
+  );
+}

@@ -2,11 +2,11 @@ import { JupyterFrontEnd } from '@jupyterlab/application';
 import { PageConfig } from '@jupyterlab/coreutils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { fetchServerInfo } from '../api/serverhalf';
+import { fetchServerInfo } from '../transport/serverhalf';
 import { QbraidrcSyncManager } from '../qbraidrc/syncmanager';
 import { askWhichWins, notifySyncErrors } from '../ui/syncnotifications';
 import { PLUGIN_ID } from './ids';
-import { inJupyterLite } from './jupyterlite';
+import { inJupyterLite } from '../lite/jupyterlite';
 import type { IQbraidSessionOwner } from './owner';
 
 /**
@@ -20,7 +20,7 @@ export async function startSync(
   registry: ISettingRegistry,
   trans: TranslationBundle
 ): Promise<QbraidrcSyncManager> {
-  const { serverKeys } = await owner.server;
+  const keyStore = await owner.keyStore;
   // A `false` page option reads as '' (PageConfig drops falsy values): unknown.
   const allowHidden = String(PageConfig.getOption('allow_hidden_files'));
   const serverSettings = app.serviceManager.serverSettings;
@@ -29,7 +29,7 @@ export async function startSync(
   const lite = inJupyterLite();
   const manager = new QbraidrcSyncManager({
     session: owner.session,
-    serverKeys,
+    keyStore,
     contents: app.serviceManager.contents,
     serverSettings,
     serverInfo: lite ? undefined : () => fetchServerInfo(serverSettings),

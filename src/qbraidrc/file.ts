@@ -1,5 +1,5 @@
-import { ConfigError } from '../api/errors';
-import { CREDENTIAL_FIELDS } from '../fields';
+import { ConfigError } from '../rules/errors';
+import { CREDENTIAL_FIELDS } from '../rules/fields';
 
 /**
  * The section the qBraid SDK reads and writes.

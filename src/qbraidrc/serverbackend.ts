@@ -1,12 +1,16 @@
 import { ServerConnection } from '@jupyterlab/services';
-import { ConfigError } from '../api/errors';
+import { ConfigError } from '../rules/errors';
 import {
   IQbraidrcBackend,
   IQbraidrcSnapshot,
   IQbraidrcStamp,
   QbraidrcConflictError
 } from './store';
-import { IServerAnswer, requestAPI, ServerHalfError } from '../api/serverhalf';
+import {
+  IServerAnswer,
+  requestAPI,
+  ServerHalfError
+} from '../transport/serverhalf';
 
 /**
  * The file the Python SDK reads, through the server half's `qbraidrc`

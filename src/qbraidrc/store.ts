@@ -1,7 +1,7 @@
 import type { Contents } from '@jupyterlab/services';
 import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
-import { ConfigError } from '../api/errors';
+import { ConfigError } from '../rules/errors';
 import { QbraidrcFile } from './file';
 import type { IQbraidConfigStore, QbraidConfigKey } from '../tokens';
 

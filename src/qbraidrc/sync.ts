@@ -1,7 +1,7 @@
 import { Debouncer, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
-import { ConfigError } from '../api/errors';
-import { holdLock, isHeldElsewhere, withLock } from './filelock';
+import { ConfigError } from '../rules/errors';
+import { holdLock, isHeldElsewhere, withLock } from '../tabs/locks';
 import { QbraidrcFile } from './file';
 import {
   IQbraidrcSnapshot,
@@ -9,30 +9,19 @@ import {
   QbraidrcConflictError,
   QbraidrcStore
 } from './store';
-import { DIALECTS } from '../api/dialects';
+import { DIALECTS } from '../rules/dialects';
 import {
   CONFIG_KEYS,
   CREDENTIAL_FIELDS,
   SIGNED_OUT,
   SYNCED_FIELDS,
   SyncedSetting
-} from '../fields';
+} from '../rules/fields';
 import type { IQbraidSyncStatus, QbraidConfigKey } from '../tokens';
-import { normalizeBaseUrl } from '../api/url';
+import { normalizeBaseUrl } from '../rules/url';
+import type { CredentialValues, ISyncedSettings } from '../stores/settings';
 
-/**
- * Values of the mirrored settings (`''` means unset).
- */
-export type CredentialValues = Record<SyncedSetting, string>;
-
-/**
- * What the sync needs of the settings: their values, a change signal, a save.
- */
-export interface ISyncedSettings {
-  readonly values: CredentialValues;
-  readonly changed: ISignal<unknown, unknown>;
-  save(values: Partial<CredentialValues>): Promise<void>;
-}
+export type { CredentialValues, ISyncedSettings } from '../stores/settings';
 
 /**
  * Keys changed both in the settings and in the file since the last sync.

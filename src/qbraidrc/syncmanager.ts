@@ -1,15 +1,17 @@
 import type { Contents, ServerConnection } from '@jupyterlab/services';
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ISignal, Signal } from '@lumino/signaling';
-import { ConfigError } from '../api/errors';
+import { lazy } from '../lazy';
+import { ConfigError } from '../rules/errors';
 import type { QbraidrcStore } from './store';
-import type { IServerInfo } from '../api/serverhalf';
-import { SIGNED_OUT } from '../fields';
-import { RegistrySettings } from '../settings';
+import type { IServerInfo } from '../transport/serverhalf';
+import { RegistrySettings } from '../stores/settings';
+import { SettingsKeyStore } from '../stores/settingsstore';
 import type { CredentialsSync, ICredentialsSyncOptions } from './sync';
 import type {
   IQbraidConfigStore,
   IQbraidCredentialsSync,
+  IQbraidKeyStore,
   IQbraidSyncStatus
 } from '../tokens';
 import { WAITING_STATUS } from './status';
@@ -23,8 +25,8 @@ type Engine = typeof import('./engine');
 export interface IQbraidrcSyncManagerOptions {
   /** The session whose config fallback is the qbraidrc store (its owner's power). */
   session: { setConfigStore(store: IQbraidConfigStore | null): void };
-  /** The credentials the Jupyter server holds (`keyStorage: server`): sign-out clears them there. */
-  serverKeys?: { signOut(): Promise<unknown> };
+  /** Where the credentials are kept (by default the settings): sign-out clears them there. */
+  keyStore?: Pick<IQbraidKeyStore, 'mirrorsQbraidrc' | 'signOut'>;
   /** The Jupyter contents service (when the server half is not there). */
   contents: Contents.IManager;
   /** The Jupyter server's settings, for the server half's qbraidrc endpoint. */
@@ -79,6 +81,7 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
    */
   async start(settings: ISettingRegistry.ISettings): Promise<void> {
     this._settings = settings;
+    this._store = this._options.keyStore ?? new SettingsKeyStore({ settings });
     settings.changed.connect(() => void this.configured(), this);
     await this.configured();
   }
@@ -101,26 +104,18 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
     await this._sync?.checkFile();
   }
 
-  /** Clear the credentials from the settings and from qbraidrc. */
+  /** Clear the credentials where they are kept, then from qbraidrc. */
   async signOut(): Promise<void> {
     await this._configuring;
-    if (this._onServer) {
-      await this._options.serverKeys?.signOut();
-      if (this._settings) {
-        await new RegistrySettings(this._settings).save(SIGNED_OUT);
-      }
-    } else if (this._sync) {
-      await this._sync.signOut();
-    } else if (this._settings) {
-      await new RegistrySettings(this._settings).save(SIGNED_OUT);
-    }
+    await this._store?.signOut();
+    await this._sync?.flush();
   }
 
   private async _configure(): Promise<void> {
     const composite = this._settings!.composite;
     const enabled = composite['syncQbraidrc'] !== false;
     const override = String(composite['qbraidrcPath'] ?? '');
-    const onServer = composite['keyStorage'] === 'server';
+    const onServer = !this._store!.mirrorsQbraidrc;
     const key = `${enabled}\u0000${override}\u0000${onServer}`;
     if (key === this._configuredAs) {
       return;
@@ -130,7 +125,6 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
     this._sync = null;
     this._awaitFile(null);
     const { session } = this._options;
-    this._onServer = onServer;
     if (onServer) {
       session.setConfigStore(null);
       this._setStatus({
@@ -154,7 +148,7 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
     let store: QbraidrcStore;
     let missing = false;
     try {
-      engine = await Private.loadEngine();
+      engine = await Private.loadEngine(this._engine);
       store = await this._makeStore(engine, override);
       missing =
         !!this._options.existingFileOnly && (await store.stamp()) === null;
@@ -247,19 +241,27 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
   private _settings: ISettingRegistry.ISettings | null = null;
   private _sync: CredentialsSync | null = null;
   private _configuredAs: string | null = null;
-  private _onServer = false;
+  private _store: Pick<IQbraidKeyStore, 'mirrorsQbraidrc' | 'signOut'> | null =
+    null;
   private _awaitedPath: string | null = null;
   private _configuring: Promise<void> = Promise.resolve();
+  /** The sync's working parts, loaded when it first starts. */
+  private readonly _engine = lazy(
+    () => import(/* webpackChunkName: "qbraidrc" */ './engine')
+  );
 }
 
 namespace Private {
   /**
-   * Load the sync's working parts; a chunk that does not load (the server
-   * went away, a new version was installed) is a `ConfigError` saying so.
+   * Load the sync's working parts with `load`; a chunk that does not load
+   * (the server went away, a new version was installed) is a `ConfigError`
+   * saying so.
    */
-  export async function loadEngine(): Promise<Engine> {
+  export async function loadEngine(
+    load: () => Promise<Engine>
+  ): Promise<Engine> {
     try {
-      return await import('./engine');
+      return await load();
     } catch (error) {
       throw new ConfigError(
         `The qbraidrc sync could not load its code (${(error as Error).message}); reload the page.`,

@@ -1,12 +1,12 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { originOf } from '../api/url';
-import { ServerHalfError } from '../api/serverhalf';
+import { originOf } from '../rules/url';
+import { ServerHalfError } from '../transport/serverhalf';
 import {
   AuthError,
   QbraidApiError,
   QbraidErrorCode,
   QbraidNetworkError
-} from '../api/errors';
+} from '../rules/errors';
 
 /**
  * Where a request went and came from, for messages about it.

@@ -3,7 +3,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import { IAccount, SignInModel } from './signinmodel';
-import { DIALECTS } from '../api/dialects';
+import { DIALECTS } from '../rules/dialects';
 import { describeError } from './errormessages';
 import type { ApiVersionOption } from '../tokens';
 import { MaskedInput } from './maskedinput';

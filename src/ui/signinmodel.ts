@@ -1,14 +1,13 @@
 import { ISignal, Signal } from '@lumino/signaling';
-import { CREDENTIAL_FIELDS } from '../fields';
-import { ConfigError } from '../api/errors';
-import type { QbraidSession } from '../api/session';
-import { normalizeBaseUrl } from '../api/url';
-import { settingsProblems } from '../api/validation';
-import type { ServerKeyStore } from '../api/serverkeys';
+import { CREDENTIAL_FIELDS } from '../rules/fields';
+import { ConfigError } from '../rules/errors';
+import type { QbraidSession } from '../session/session';
+import { normalizeBaseUrl } from '../rules/url';
+import { settingsProblems } from '../rules/validation';
+import { SettingsKeyStore } from '../stores/settingsstore';
 import type {
-  ApiVersionOption,
-  IQbraidCredentials,
   IQbraidIdentity,
+  IQbraidKeyStore,
   IQbraidSession
 } from '../tokens';
 
@@ -21,34 +20,7 @@ export type SignInState =
 /**
  * What a person enters to sign in.
  */
-export interface ISignInValues {
-  /** Optional: the API tells whose key it is. */
-  email: string;
-  apiKey: string;
-  /** Empty for the session's current base URL (or the one a white-label key names). */
-  baseUrl: string;
-  /** Empty for the session's current API. */
-  apiVersion?: ApiVersionOption | '';
-  /**
-   * Keep the credentials in this page's memory only, not in the settings
-   * (where the model offers it: `canKeepForPage`).
-   */
-  pageOnly?: boolean;
-}
-
-/**
- * Credentials held in this page's memory only, in force above the settings
- * until sign-out or the page goes; offered where the settings are kept in
- * the browser's own storage (JupyterLite).
- */
-export interface IPageOnlyCredentials {
-  /** Whether credentials are held now. */
-  readonly held: boolean;
-  /** Hold these values (they replace the settings' until `clear`). */
-  hold(values: IQbraidCredentials): void;
-  /** Forget what is held. */
-  clear(): void;
-}
+export type ISignInValues = IQbraidKeyStore.ISignIn;
 
 /**
  * The account at a glance, from the check (`GET /users/verify`) and the
@@ -68,16 +40,14 @@ export interface IAccount {
 }
 
 /**
- * Options of the connection status.
+ * Options of the sign-in model.
  */
 export interface ISignInModelOptions {
   session: QbraidSession;
-  /** Saves credentials that passed the check (to the user settings); empty values are left out. */
-  save: (values: Partial<ISignInValues>) => Promise<void>;
-  /** Clears the credentials (settings and qbraidrc). */
-  signOut: () => Promise<void>;
-  /** A session that checks entered credentials before they are saved. */
-  probe?: (values: ISignInValues) => QbraidSession | Promise<QbraidSession>;
+  /** Where the credentials are kept: a sign-in keeps them there (by default nowhere but the session, after a check). */
+  store?: IQbraidKeyStore;
+  /** Clears the credentials (the store's, and qbraidrc); by default the store's sign-out. */
+  signOut?: () => Promise<void>;
   /**
    * The settings' own check of values about to be saved (the schema), run
    * before anything is sent; a message naming the refused setting, or `null`.
@@ -85,20 +55,6 @@ export interface ISignInModelOptions {
   validate?: (values: Partial<ISignInValues>) => Promise<string | null>;
   /** The clock of `lastCheck`. */
   now?: () => Date;
-  /**
-   * The credentials the Jupyter server holds: while `keysOnServer`, a
-   * sign-in sends the key to the server (which checks and keeps it) and
-   * nothing secret is saved in the settings.
-   */
-  server?: {
-    readonly keysOnServer: boolean;
-    readonly serverKeys: ServerKeyStore;
-  };
-  /**
-   * Where the settings are the browser's storage (JupyterLite): the panel
-   * says so, and a sign-in may keep the key in this page only.
-   */
-  pageOnly?: IPageOnlyCredentials | null;
 }
 
 /**
@@ -112,27 +68,11 @@ export class SignInModel {
    */
   constructor(options: ISignInModelOptions) {
     this.session = options.session;
-    this._save = options.save;
-    this._signOut = options.signOut;
-    this._probe =
-      options.probe ??
-      (values =>
-        this.session.candidate(
-          {
-            userEmail: values.email || null,
-            apiKey: values.apiKey,
-            baseUrl: values.baseUrl || null,
-            apiVersion: values.apiVersion || undefined
-          },
-          // Someone is waiting on the panel: an API that asks for a long
-          // pause is said at once, not waited for.
-          { maxRetryAfter: Private.INTERACTIVE_RETRY_AFTER }
-        ));
+    this._store = options.store ?? Private.connected(this.session);
+    this._signOut = options.signOut ?? (() => this._store.signOut());
     this._validate = options.validate ?? null;
     this._now = options.now ?? (() => new Date());
-    this._server = options.server ?? null;
-    this._pageOnly = options.pageOnly ?? null;
-    this._server?.serverKeys.changed.connect(() => this._changed.emit(), this);
+    this._store.changed.connect(() => this._changed.emit(), this);
     this.session.changed.connect(this._onSessionChanged, this);
     this._state = this.hasCredentials ? 'unverified' : 'signed-out';
   }
@@ -208,55 +148,14 @@ export class SignInModel {
     }
   }
 
-  /**
-   * Where the credentials are kept, for people, while the Jupyter server
-   * holds them (`null` while the settings do): the file or the environment
-   * variables, and why the server cannot say when it cannot.
-   */
+  /** Where the credentials are kept, for people; `null` when nothing needs saying. */
   get keyLocation(): string | null {
-    if (!this._server?.keysOnServer) {
-      return this._browserKeyLocation();
-    }
-    const { state, error } = this._server.serverKeys;
-    if (error) {
-      const why =
-        error.code === 'not_found' || error.code === 'server_error'
-          ? 'this Jupyter server has no qBraid server extension (jupyterlab_qbraid_session), or an older one'
-          : error.message;
-      return (
-        `The key storage setting is "server", but the Jupyter server cannot hold the key: ${why}. ` +
-        'Set the key storage to "settings", or ask your administrator.'
-      );
-    }
-    if (!state) {
-      return 'The key is held by the Jupyter server.';
-    }
-    const sources = [...new Set(state.held.map(key => state.sources[key]))];
-    const places = sources.map(source =>
-      source === 'qbraidrc' ? state.path : `its environment (${source})`
-    );
-    return places.length
-      ? `Your key is held by the Jupyter server in ${places.join(' and ')}; this page never sees it.`
-      : `Your key will be held by the Jupyter server in ${state.path}; this page never sees it.`;
-  }
-
-  /** Where the key is kept when the settings are the browser's storage. */
-  private _browserKeyLocation(): string | null {
-    if (!this._pageOnly) {
-      return null;
-    }
-    if (this._pageOnly.held) {
-      return 'Your key is kept in this page only: it is forgotten when the page is closed or reloaded.';
-    }
-    return this.hasCredentials
-      ? "Your key is saved in this browser's storage (IndexedDB), with this site's settings; sign out to remove it."
-      : "In JupyterLite a key you save is kept in this browser's storage (IndexedDB), with this site's settings. " +
-          'Keep it for this page only to leave nothing there.';
+    return this._store.location;
   }
 
   /** Whether a sign-in may keep the key in this page only (`pageOnly`). */
   get canKeepForPage(): boolean {
-    return this._pageOnly !== null && !this._server?.keysOnServer;
+    return this._store.canKeepForPage;
   }
 
   /** Whether the session has credentials (an API key or a token). */
@@ -297,65 +196,10 @@ export class SignInModel {
       if (problem) {
         throw new ConfigError(problem, { code: 'invalid_setting' });
       }
-      if (this._server?.keysOnServer) {
-        return this._signInOnServer(entered, signal);
-      }
-      const probe = await this._probe(entered);
-      try {
-        const identity = await probe.verify({ signal });
-        this._verified = Private.credentialsInForce(probe);
-        // What was left empty keeps its setting (a base URL set elsewhere stays).
-        const saved: Partial<ISignInValues> = {
-          email: entered.email || identity.email,
-          apiKey: entered.apiKey
-        };
-        if (entered.baseUrl) {
-          saved.baseUrl = entered.baseUrl;
-        }
-        if (entered.apiVersion) {
-          saved.apiVersion = entered.apiVersion;
-        }
-        if (entered.pageOnly) {
-          // Nothing goes to the settings: the values are in force for this page.
-          this._pageOnly!.hold({
-            userEmail: saved.email || null,
-            apiKey: saved.apiKey,
-            ...(saved.baseUrl ? { baseUrl: saved.baseUrl } : {}),
-            ...(saved.apiVersion ? { apiVersion: saved.apiVersion } : {})
-          });
-        } else {
-          // Saved ones replace what this page held.
-          this._pageOnly?.clear();
-          await this._save(saved);
-        }
-        return identity;
-      } finally {
-        probe.close();
-      }
+      const identity = await this._store.signIn(entered, signal);
+      this._verified = Private.credentialsInForce(this.session);
+      return identity;
     });
-  }
-
-  /**
-   * Send the key to the Jupyter server once: it checks it with the API and
-   * writes it to qbraidrc; the settings get only what is not secret.
-   */
-  private async _signInOnServer(
-    entered: ISignInValues,
-    signal: AbortSignal
-  ): Promise<IQbraidIdentity> {
-    const values: Record<string, string> = { 'api-key': entered.apiKey };
-    if (entered.email) {
-      values.email = entered.email;
-    }
-    if (entered.baseUrl) {
-      values.url = entered.baseUrl;
-    }
-    const answer = await this._server!.serverKeys.signIn(values, signal);
-    if (entered.apiVersion) {
-      await this._save({ apiVersion: entered.apiVersion });
-    }
-    this._verified = Private.credentialsInForce(this.session);
-    return { ...answer.identity };
   }
 
   /**
@@ -388,7 +232,6 @@ export class SignInModel {
    * Clear the credentials (settings and qbraidrc).
    */
   async signOut(): Promise<void> {
-    this._pageOnly?.clear();
     await this._signOut();
     this._identity = null;
     this._error = null;
@@ -602,13 +445,8 @@ export class SignInModel {
     this._changed.emit();
   }
 
-  private readonly _server: ISignInModelOptions['server'] | null;
-  private readonly _pageOnly: IPageOnlyCredentials | null;
-  private readonly _save: (values: Partial<ISignInValues>) => Promise<void>;
+  private readonly _store: IQbraidKeyStore;
   private readonly _signOut: () => Promise<void>;
-  private readonly _probe: (
-    values: ISignInValues
-  ) => QbraidSession | Promise<QbraidSession>;
   private readonly _now: () => Date;
   private readonly _changed = new Signal<this, void>(this);
   private _state: SignInState;
@@ -632,8 +470,12 @@ namespace Private {
   /** A check's outcome about credentials no longer in force. */
   export class Stale extends Error {}
 
-  /** The longest `Retry-After` (s) a sign-in from the panel waits for. */
-  export const INTERACTIVE_RETRY_AFTER = 10;
+  /** A store that keeps nothing (no settings), connected to `session`. */
+  export function connected(session: QbraidSession): IQbraidKeyStore {
+    const store = new SettingsKeyStore();
+    void store.connect(session);
+    return store;
+  }
 
   /** How long the credits balance may take (ms): it is extra, never worth a wait. */
   export const CREDITS_TIMEOUT = 10 * 1000;

@@ -3,9 +3,9 @@
  * refresher, rotation after a revoked token, the account's balance, and
  * INSUFFICIENT_CREDITS as its own error.
  */
-import { InsufficientCreditsError } from '../../api/errors';
-import { QbraidSession } from '../../api/session';
-import { AccessTokenRefresher } from '../../api/tokenrefresh';
+import { InsufficientCreditsError } from '../../rules/errors';
+import { QbraidSession } from '../../session/session';
+import { AccessTokenRefresher } from '../../refresh/tokenrefresh';
 import { SignInModel } from '../../ui/signinmodel';
 import { useLocalApi } from './localapi';
 
@@ -74,7 +74,6 @@ it('the panel model shows the balance, and nothing when billing is off', async (
   const s = session({ apiKey: 'demo-api-key' });
   const status = new SignInModel({
     session: s,
-    save: async () => undefined,
     signOut: async () => undefined
   });
   await status.check();

@@ -1,4 +1,4 @@
-import { IQbraidSessionOptions, QbraidSession } from '../../api/session';
+import { IQbraidSessionOptions, QbraidSession } from '../../session/session';
 import { ChildProcess, spawn } from 'child_process';
 import * as net from 'net';
 import * as path from 'path';

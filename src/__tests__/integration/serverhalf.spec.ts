@@ -4,13 +4,13 @@
  * qBraid API, which refuses nothing here but records every header.
  */
 import { ServerConnection } from '@jupyterlab/services';
-import { ConnectionRouter } from '../../api/connectionrouter';
-import { CREDENTIAL_HEADERS } from '../../fields';
-import { ProxyTransport } from '../../api/proxytransport';
+import { ConnectionRouter } from '../../transport/connectionrouter';
+import { CREDENTIAL_HEADERS } from '../../rules/fields';
+import { ProxyTransport } from '../../transport/proxytransport';
 import { ServerQbraidrcBackend } from '../../qbraidrc/serverbackend';
 import { QbraidrcStore } from '../../qbraidrc/store';
-import { fetchServerInfo, IServerInfo } from '../../api/serverhalf';
-import { IQbraidSessionOptions, QbraidSession } from '../../api/session';
+import { fetchServerInfo, IServerInfo } from '../../transport/serverhalf';
+import { IQbraidSessionOptions, QbraidSession } from '../../session/session';
 import { CredentialsSync } from '../../qbraidrc/sync';
 import { rejection } from '../fakeapi';
 import { FakeSettings } from '../fakecontents';

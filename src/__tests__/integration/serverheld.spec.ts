@@ -5,9 +5,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConnectionRouter } from '../../api/connectionrouter';
-import { ServerKeyStore } from '../../api/serverkeys';
-import { QbraidSession } from '../../api/session';
+import { ConnectionRouter } from '../../transport/connectionrouter';
+import { ServerKeyStore } from '../../stores/serverstore';
+import { QbraidSession } from '../../session/session';
 import { JupyterServer } from './jupyterserver';
 import { LocalApi } from './localapi';
 
@@ -74,11 +74,11 @@ it('a sign-in is checked and written to qbraidrc; a sign-out clears it', async (
   const { store, session } = await serverHeldSession();
   expect(session.hasCredentials).toBe(false);
   await expect(
-    store.signIn({ 'api-key': 'wrong-key-4711' })
+    store.send({ 'api-key': 'wrong-key-4711' })
   ).rejects.toMatchObject({
     code: 'credentials_refused'
   });
-  const answer = await store.signIn({ 'api-key': 'demo-api-key' });
+  const answer = await store.send({ 'api-key': 'demo-api-key' });
   expect(answer.identity.email).toBe('demo@example.com');
   expect(session.hasCredentials).toBe(true);
   expect(fs.readFileSync(qbraidrc(), 'utf8')).toBe(

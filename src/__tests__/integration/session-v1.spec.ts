@@ -2,8 +2,8 @@
  * The v1 dialect (today's API) over real HTTP against the local API, which
  * checks X-Domain and the credential as the real API does.
  */
-import { AuthError } from '../../api/errors';
-import type { IQbraidSessionOptions } from '../../api/session';
+import { AuthError } from '../../rules/errors';
+import type { IQbraidSessionOptions } from '../../session/session';
 import { rejection } from '../fakeapi';
 import { demoSession, useLocalApi } from './localapi';
 

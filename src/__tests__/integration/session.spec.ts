@@ -6,8 +6,8 @@ import {
   AuthError,
   QbraidApiError,
   QbraidNetworkError
-} from '../../api/errors';
-import type { IQbraidSessionOptions } from '../../api/session';
+} from '../../rules/errors';
+import type { IQbraidSessionOptions } from '../../session/session';
 import { rejection } from '../fakeapi';
 import { closedPort, demoSession, useLocalApi } from './localapi';
 

@@ -3,8 +3,8 @@
  * and DELETE, against what the retry policy promises: attempts, the waits
  * between them (recorded, not slept) and the error at the end.
  */
-import { QbraidApiError, QbraidNetworkError } from '../../api/errors';
-import { QbraidSession } from '../../api/session';
+import { QbraidApiError, QbraidNetworkError } from '../../rules/errors';
+import { QbraidSession } from '../../session/session';
 import { IFault, LocalApi } from '../integration/localapi';
 import { rejection } from '../fakeapi';
 

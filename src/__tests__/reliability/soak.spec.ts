@@ -3,8 +3,8 @@
  * request ends as an answer or as an error explained by exhausted retries;
  * none is lost; the heap after GC stays within 10% of where it started.
  */
-import { QbraidApiError } from '../../api/errors';
-import { QbraidSession } from '../../api/session';
+import { QbraidApiError } from '../../rules/errors';
+import { QbraidSession } from '../../session/session';
 import { LocalApi } from '../integration/localapi';
 
 const TOTAL = 10000;

@@ -16,9 +16,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import schema from '../../../schema/plugin.json';
-import { ConfigError } from '../../api/errors';
+import { ConfigError } from '../../rules/errors';
 import { QbraidrcFile } from '../../qbraidrc/file';
-import { QbraidSession } from '../../api/session';
+import { QbraidSession } from '../../session/session';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const validator = new DefaultSchemaValidator();

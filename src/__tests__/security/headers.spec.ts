@@ -3,7 +3,7 @@
  * sends none, whatever the page holds, through every verb, error and retry.
  */
 import { PageConfig } from '@jupyterlab/coreutils';
-import { QbraidSession } from '../../api/session';
+import { QbraidSession } from '../../session/session';
 import { LocalApi } from '../integration/localapi';
 
 let api: LocalApi;

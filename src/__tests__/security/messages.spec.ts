@@ -2,7 +2,7 @@
  * No credential appears in an error (message, JSON, string, stack) or in the
  * console, even when the API echoes every credential back.
  */
-import { QbraidSession } from '../../api/session';
+import { QbraidSession } from '../../session/session';
 import { closedPort, LocalApi } from '../integration/localapi';
 import { rejection } from '../fakeapi';
 

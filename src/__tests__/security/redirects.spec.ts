@@ -4,7 +4,7 @@
  * refresh-token, id-token; v1 X-API-Key, X-Access-Token), whatever the
  * status and method.
  */
-import { QbraidSession } from '../../api/session';
+import { QbraidSession } from '../../session/session';
 import { ApiVersion, IQbraidCredentials } from '../../tokens';
 import { useLocalApi } from '../integration/localapi';
 

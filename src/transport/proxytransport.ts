@@ -1,5 +1,5 @@
 import { ServerConnection } from '@jupyterlab/services';
-import { ConfigError, QbraidApiError } from './errors';
+import { ConfigError, QbraidApiError } from '../rules/errors';
 import { sendToServerHalf, ServerHalfError } from './serverhalf';
 import {
   IQbraidTransport,

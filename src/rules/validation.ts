@@ -4,8 +4,8 @@ import {
   CredentialProperty,
   fieldOf,
   ICredentialField
-} from '../fields';
-import RULES from '../rules/rules.json';
+} from './fields';
+import RULES from './rules.json';
 
 /*
  * The one check of credential values, used by the session, the login panel

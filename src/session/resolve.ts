@@ -4,11 +4,15 @@ import {
   DIALECTS,
   endpointForApiKey,
   IDialect
-} from './dialects';
-import { ConfigError } from './errors';
-import { ApiVersion, CREDENTIAL_FIELDS, CredentialProperty } from '../fields';
-import type { IRetryPolicyOptions } from './retry';
-import { checkRetryCounts, RETRY_OPTIONS } from './retryoptions';
+} from '../rules/dialects';
+import { ConfigError } from '../rules/errors';
+import {
+  ApiVersion,
+  CREDENTIAL_FIELDS,
+  CredentialProperty
+} from '../rules/fields';
+import type { IRetryPolicyOptions } from '../transport/retry';
+import { checkRetryCounts, RETRY_OPTIONS } from '../transport/retryoptions';
 import type {
   IQbraidConfigStore,
   IQbraidCredentials,
@@ -17,8 +21,8 @@ import type {
   QbraidConfigKey,
   QbraidRetryUpdate
 } from '../tokens';
-import { normalizeBaseUrl, originOf } from './url';
-import { checkCredential } from './validation';
+import { normalizeBaseUrl, originOf } from '../rules/url';
+import { checkCredential } from '../rules/validation';
 
 /**
  * What the Jupyter server holds when it keeps the credentials (the

@@ -1,15 +1,33 @@
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
-import { RETRY_OPTIONS } from './api/retryoptions';
-import { CREDENTIAL_FIELDS, CredentialSetting, SYNCED_FIELDS } from './fields';
-import type { CredentialValues, ISyncedSettings } from './qbraidrc/sync';
+import { RETRY_OPTIONS } from '../transport/retryoptions';
+import {
+  CREDENTIAL_FIELDS,
+  CredentialSetting,
+  SYNCED_FIELDS,
+  SyncedSetting
+} from '../rules/fields';
 import type {
   ApiVersionOption,
   IQbraidCredentials,
   IQbraidRetryOptions,
   QbraidRetryUpdate
-} from './tokens';
+} from '../tokens';
+
+/**
+ * Values of the mirrored settings (`''` means unset).
+ */
+export type CredentialValues = Record<SyncedSetting, string>;
+
+/**
+ * What the sync needs of the settings: their values, a change signal, a save.
+ */
+export interface ISyncedSettings {
+  readonly values: CredentialValues;
+  readonly changed: ISignal<unknown, unknown>;
+  save(values: Partial<CredentialValues>): Promise<void>;
+}
 
 /**
  * The user settings of the session plugin, as `schema/plugin.json` defines them.

@@ -1,4 +1,4 @@
-import RULES from '../rules/rules.json';
+import RULES from './rules.json';
 import { ConfigError } from './errors';
 
 /**

@@ -1,10 +1,10 @@
 import type { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
-import { ConfigError } from './errors';
+import { ConfigError } from '../rules/errors';
 import { ProxyTransport } from './proxytransport';
 import { fetchServerInfo, IServerInfo } from './serverhalf';
 import type { IQbraidConnection } from '../tokens';
-import { originOf } from './url';
+import { originOf } from '../rules/url';
 import {
   IQbraidTransport,
   ITransportRequest,

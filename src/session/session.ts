@@ -1,9 +1,10 @@
 import { ISignal, Signal } from '@lumino/signaling';
+import { lazy } from '../lazy';
 import type { IRequestContext } from './attempt';
-import type { ICandidateValues, ISessionInside } from './calls';
-import { ConfigError } from './errors';
-import { fieldsOf } from './dialects';
-import type { ApiVersion } from '../fields';
+import type { ISessionInside } from './calls';
+import { ConfigError } from '../rules/errors';
+import { endpointForApiKey, fieldsOf } from '../rules/dialects';
+import type { ApiVersion } from '../rules/fields';
 import {
   assignExplicit,
   changedNames,
@@ -13,7 +14,7 @@ import {
   IState,
   resolveState
 } from './resolve';
-import type { IQbraidTransport } from './transport';
+import type { IQbraidTransport } from '../transport/transport';
 import type {
   IQbraidConfigStore,
   IQbraidConnection,
@@ -27,7 +28,16 @@ import type {
 } from '../tokens';
 
 export type { IServerHeldCredentials } from './resolve';
-export type { ICandidateValues } from './calls';
+
+/**
+ * The values a sign-in is about to save.
+ */
+export interface ICandidateValues {
+  userEmail?: string | null;
+  apiKey: string;
+  baseUrl?: string | null;
+  apiVersion?: IQbraidCredentials['apiVersion'];
+}
 
 /**
  * Options of a QbraidSession: the SDK's constructor arguments plus what the
@@ -57,7 +67,7 @@ export interface IQbraidSessionOptions
   maxResponseBytes?: number;
 }
 
-export { MAX_CREDENTIAL_LENGTH } from './validation';
+export { MAX_CREDENTIAL_LENGTH } from '../rules/validation';
 
 /**
  * A session to the qBraid API: the browser/Node counterpart of the Python
@@ -302,11 +312,29 @@ export class QbraidSession implements IQbraidSession {
     values: ICandidateValues,
     options: { maxRetryAfter?: number } = {}
   ): Promise<QbraidSession> {
-    return (await Private.calls()).candidate(this, this._inside, values, {
-      ...options,
+    const baseUrl =
+      values.baseUrl ||
+      (values.apiVersion === 'legacy'
+        ? null
+        : endpointForApiKey(values.apiKey)) ||
+      (values.apiVersion ? null : this.baseUrl);
+    const probe = new QbraidSession({
+      userEmail: values.userEmail || null,
+      apiKey: values.apiKey,
+      baseUrl,
+      apiVersion:
+        values.apiVersion || (values.baseUrl ? 'auto' : this.apiVersion),
+      env: {},
+      maxRetryAfter: options.maxRetryAfter,
       transport: this._transport ?? undefined,
       sleep: this._context.sleep ?? undefined
     });
+    // The retry settings in force are this dialect's: they apply to a
+    // candidate of the same API only.
+    if (probe.apiVersion === this.apiVersion) {
+      probe.update(this.retryOptions);
+    }
+    return probe;
   }
 
   /**
@@ -545,23 +573,13 @@ namespace Private {
     return node?.env ?? {};
   }
 
-  let loadingCalls: Promise<typeof import('./calls')> | null = null;
+  /** The calls beyond one request, loaded with the first. */
+  export const calls = lazy(
+    () => import(/* webpackChunkName: "session" */ './calls')
+  );
 
-  /** The calls beyond one request, loaded with the first (a failed load is tried again). */
-  export function calls(): Promise<typeof import('./calls')> {
-    return (loadingCalls ??= import('./calls').catch(error => {
-      loadingCalls = null;
-      throw error;
-    }));
-  }
-
-  let loading: Promise<typeof import('./attempt')> | null = null;
-
-  /** The request machinery, loaded once (a failed load is tried again). */
-  export function engine(): Promise<typeof import('./attempt')> {
-    return (loading ??= import('./attempt').catch(error => {
-      loading = null;
-      throw error;
-    }));
-  }
+  /** The request machinery, loaded with the first request. */
+  export const engine = lazy(
+    () => import(/* webpackChunkName: "session" */ './attempt')
+  );
 }

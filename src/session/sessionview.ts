@@ -1,5 +1,5 @@
 import { ISignal, Signal } from '@lumino/signaling';
-import { ConfigError } from './errors';
+import { ConfigError } from '../rules/errors';
 import type { QbraidSession } from './session';
 import type {
   IQbraidCredentials,

@@ -3,7 +3,7 @@
  * qbraidrc keys the sync mirrors, settings names, environment lookups,
  * sign-out values and masking all derive from it.
  */
-import RULES from './rules/rules.json';
+import RULES from './rules.json';
 
 /**
  * The two dialects of the qBraid API: `v1` is today's API

@@ -1,5 +1,5 @@
 import { Poll } from '@lumino/polling';
-import { withLock } from '../qbraidrc/filelock';
+import { withLock } from '../tabs/locks';
 import RULES from '../rules/rules.json';
 
 /**

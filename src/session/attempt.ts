@@ -3,16 +3,20 @@ import {
   InsufficientCreditsError,
   QbraidApiError,
   QbraidNetworkError
-} from './errors';
-import { CREDENTIAL_HEADERS } from '../fields';
-import { redactExcerpt } from './redact';
+} from '../rules/errors';
+import { CREDENTIAL_HEADERS } from '../rules/fields';
+import { redactExcerpt } from '../rules/redact';
 import type { IState } from './resolve';
-import { AttemptFailure, RetryPolicy } from './retry';
-import { IQbraidTransport, QbraidTransport, TransportError } from './transport';
+import { AttemptFailure, RetryPolicy } from '../transport/retry';
+import {
+  IQbraidTransport,
+  QbraidTransport,
+  TransportError
+} from '../transport/transport';
 import type { IQbraidRequestInit } from '../tokens';
 
 /** Loaded with the machinery: the session builds each request's URL with it. */
-export { joinUrl } from './requesturl';
+export { joinUrl } from '../transport/requesturl';
 
 /**
  * What a request needs of its session: the state in force when it is sent

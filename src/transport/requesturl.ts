@@ -1,4 +1,4 @@
-import { ConfigError } from './errors';
+import { ConfigError } from '../rules/errors';
 
 /**
  * Join a base URL and a path the way qbraid-core does

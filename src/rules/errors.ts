@@ -7,7 +7,7 @@ import { redact } from './redact';
  * front of Jupyter, an older server half).
  */
 export type ServerErrorCode =
-  | keyof (typeof import('../rules/rules.json'))['errors']['server']
+  | keyof (typeof import('./rules.json'))['errors']['server']
   | 'server_unreachable'
   | 'server_error';
 

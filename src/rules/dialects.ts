@@ -3,9 +3,8 @@ import {
   CREDENTIAL_FIELDS,
   CredentialProperty,
   ICredentialField
-} from '../fields';
-import RULES from '../rules/rules.json';
-import type { IQbraidRetryOptions } from '../tokens';
+} from './fields';
+import RULES from './rules.json';
 
 /**
  * What differs between the two qBraid APIs, each taken from the SDK that
@@ -29,7 +28,12 @@ export interface IDialect {
   /** Whether a white-label API key names its API host (`prefix_<base32>.<hex>`). */
   readonly keyNamesHost: boolean;
   /** Retry and timeout defaults. */
-  readonly retry: Readonly<Required<IQbraidRetryOptions>>;
+  readonly retry: Readonly<
+    Record<
+      'retriesTotal' | 'retriesConnect' | 'backoffFactor' | 'timeout',
+      number
+    >
+  >;
   /** The longest `Retry-After` waited for, in seconds; longer ones end the retries. */
   readonly maxRetryAfter: number;
   /** `Retry-After` seconds above this are read as milliseconds (`null`: never). */

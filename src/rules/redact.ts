@@ -1,4 +1,4 @@
-import BOOK from '../rules/rules.json';
+import BOOK from './rules.json';
 
 const RULES = BOOK.redaction;
 

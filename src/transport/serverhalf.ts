@@ -1,7 +1,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import RULES from '../rules/rules.json';
-import { QbraidApiError, ServerErrorCode } from './errors';
+import { QbraidApiError, ServerErrorCode } from '../rules/errors';
 
 /**
  * The routes of the server half (the `jupyterlab_qbraid_session` server
@@ -18,7 +18,7 @@ export const SERVER_ERROR_CODES = Object.keys(
   RULES.errors.server
 ) as ReadonlyArray<keyof typeof RULES.errors.server>;
 
-export type { ServerErrorCode } from './errors';
+export type { ServerErrorCode } from '../rules/errors';
 
 /**
  * What `GET qbraid-session/info` says.

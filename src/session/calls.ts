@@ -1,15 +1,15 @@
-import { endpointForApiKey, fieldsOf } from './dialects';
-import { ApiVersion, fieldOf } from '../fields';
-import { AuthError, ConfigError, QbraidApiError } from './errors';
+import { fieldsOf } from '../rules/dialects';
+import { ApiVersion, fieldOf } from '../rules/fields';
+import { AuthError, ConfigError, QbraidApiError } from '../rules/errors';
 import { credentialsChanged, IState } from './resolve';
-import { IQbraidSessionOptions, QbraidSession } from './session';
-import { normalizeBaseUrl } from './url';
-import { checkCredential, credentialProblem } from './validation';
+import { normalizeBaseUrl } from '../rules/url';
+import { checkCredential, credentialProblem } from '../rules/validation';
 import type {
   IQbraidConfigStore,
   IQbraidCredentials,
   IQbraidIdentity,
   IQbraidRequestInit,
+  IQbraidSession,
   QbraidConfigKey
 } from '../tokens';
 
@@ -38,16 +38,6 @@ export interface ISessionInside {
 }
 
 /**
- * The values a sign-in is about to save.
- */
-export interface ICandidateValues {
-  userEmail?: string | null;
-  apiKey: string;
-  baseUrl?: string | null;
-  apiVersion?: IQbraidCredentials['apiVersion'];
-}
-
-/**
  * The identity in each dialect's check answer, or `null` when it has none:
  * v1 `{success, data: {email, ...}}` (what qbraid-core's
  * `get_user_auth_metadata` reads), legacy the identity itself.
@@ -64,7 +54,7 @@ export const IDENTITY: Readonly<
 
 /** `QbraidSession.verify`. */
 export async function verify(
-  session: QbraidSession,
+  session: IQbraidSession,
   inside: ISessionInside,
   init?: IQbraidRequestInit
 ): Promise<IQbraidIdentity> {
@@ -109,7 +99,7 @@ export async function verify(
 
 /** `QbraidSession.refreshAccessToken`. */
 export async function refreshAccessToken(
-  session: QbraidSession,
+  session: IQbraidSession,
   init?: IQbraidRequestInit
 ): Promise<Record<string, unknown>> {
   if (session.apiVersion !== 'v1') {
@@ -136,7 +126,7 @@ export async function refreshAccessToken(
 
 /** `QbraidSession.saveConfig`. */
 export async function saveConfig(
-  session: QbraidSession,
+  session: IQbraidSession,
   inside: ISessionInside,
   values: IQbraidCredentials
 ): Promise<void> {
@@ -162,36 +152,6 @@ export async function saveConfig(
   saved.url = normalizeBaseUrl(values.baseUrl || session.baseUrl);
   await config.save(saved);
   inside.refresh();
-}
-
-/** `QbraidSession.candidate`. */
-export function candidate(
-  session: QbraidSession,
-  inside: ISessionInside,
-  values: ICandidateValues,
-  options: Pick<IQbraidSessionOptions, 'maxRetryAfter' | 'transport' | 'sleep'>
-): QbraidSession {
-  const baseUrl =
-    values.baseUrl ||
-    (values.apiVersion === 'legacy'
-      ? null
-      : endpointForApiKey(values.apiKey)) ||
-    (values.apiVersion ? null : session.baseUrl);
-  const probe = new QbraidSession({
-    userEmail: values.userEmail || null,
-    apiKey: values.apiKey,
-    baseUrl,
-    apiVersion:
-      values.apiVersion || (values.baseUrl ? 'auto' : session.apiVersion),
-    env: {},
-    ...options
-  });
-  // The retry settings in force are this dialect's: they apply to a
-  // candidate of the same API only.
-  if (probe.apiVersion === session.apiVersion) {
-    probe.update(session.retryOptions);
-  }
-  return probe;
 }
 
 namespace Private {

@@ -1,7 +1,7 @@
 import type { ISignal } from '@lumino/signaling';
-import { QbraidApiError } from './errors';
+import { QbraidApiError } from '../rules/errors';
 import type { IQbraidConnection } from '../tokens';
-import { CREDENTIAL_HEADERS } from '../fields';
+import { CREDENTIAL_HEADERS } from '../rules/fields';
 
 /**
  * One request as the transport sends it.
