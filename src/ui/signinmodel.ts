@@ -5,6 +5,7 @@ import type { QbraidSession } from '../session/session';
 import { normalizeBaseUrl } from '../rules/url';
 import { settingsProblems } from '../rules/validation';
 import { SettingsKeyStore } from '../stores/settingsstore';
+import { IAccount, loadCredits } from './account';
 import type {
   IQbraidIdentity,
   IQbraidKeyStore,
@@ -22,22 +23,7 @@ export type SignInState =
  */
 export type ISignInValues = IQbraidKeyStore.ISignIn;
 
-/**
- * The account at a glance, from the check (`GET /users/verify`) and the
- * credits balance (`GET /billing/credits/balance`, today's API).
- */
-export interface IAccount {
-  /** The user name the API gives, if any. */
-  name: string | null;
-  /** The organization the credentials belong to, if the API names one. */
-  organization: string | null;
-  /** The balance, or `null` when the API did not give one (no error is shown). */
-  credits: {
-    qbraidCredits: number;
-    awsCredits: number | null;
-    autoRecharge: string | null;
-  } | null;
-}
+export type { IAccount } from './account';
 
 /**
  * Options of the sign-in model.
@@ -303,7 +289,7 @@ export class SignInModel {
       Private.credentialsInForce(this.session) !== checked;
     try {
       const identity = await run(abort.signal);
-      const credits = await this._loadCredits(identity, abort.signal);
+      const credits = await loadCredits(this.session, identity, abort.signal);
       // Nothing is kept before this point: a stale outcome leaves no trace.
       if (stale()) {
         throw new Private.Stale();
@@ -318,34 +304,9 @@ export class SignInModel {
       this._set('signed-in');
       return identity;
     } catch (error) {
-      if (
-        error instanceof Private.Stale ||
-        (!abort.signal.aborted && stale())
-      ) {
-        // Nothing was learned about the credentials now in force.
-        this._identity = null;
-        this._credits = null;
-        this._error = null;
-        this._set('unverified');
-        throw error instanceof Private.Stale ? error : new Private.Stale();
-      }
-      if (abort.signal.aborted) {
-        // Cancelled: nothing was learned about the credentials.
-        this._error = null;
-        this._set(before === 'checking' ? 'unverified' : before);
-        throw error;
-      }
-      this._error = error;
-      this._lastCheck = this._now();
-      // A refused sign-in leaves the session as it was; a failed check is an error state.
-      this._set(
-        kind === 'check'
-          ? 'error'
-          : before === 'checking'
-            ? 'unverified'
-            : before
-      );
-      throw error;
+      const stalled =
+        error instanceof Private.Stale || (!abort.signal.aborted && stale());
+      throw this._failed(kind, before, stalled, abort.signal.aborted, error);
     } finally {
       if (this._abort === abort) {
         this._abort = null;
@@ -357,44 +318,34 @@ export class SignInModel {
   }
 
   /**
-   * The credit balance of the identity's organization (today's API); `null`
-   * when there is none to ask for, or the API does not answer it: a missing
-   * or refused billing route is no error of the sign-in.
+   * The state after a sign-in or check that failed, and the error to throw:
+   * nothing is learned from a stale or cancelled one; a refused sign-in
+   * leaves the state as it was, a failed check is an error state.
    */
-  private async _loadCredits(
-    identity: IQbraidIdentity,
-    signal: AbortSignal
-  ): Promise<IAccount['credits']> {
-    const organizationId = identity['organizationId'];
-    if (
-      this.session.apiVersion !== 'v1' ||
-      typeof organizationId !== 'string'
-    ) {
-      return null;
+  private _failed(
+    kind: 'sign-in' | 'check',
+    before: SignInState,
+    stale: boolean,
+    cancelled: boolean,
+    error: unknown
+  ): unknown {
+    if (stale) {
+      this._identity = null;
+      this._credits = null;
+      this._error = null;
+      this._set('unverified');
+      return error instanceof Private.Stale ? error : new Private.Stale();
     }
-    try {
-      const answer = await this.session.get<{ data?: Record<string, unknown> }>(
-        '/billing/credits/balance',
-        { params: { organizationId }, signal, timeout: Private.CREDITS_TIMEOUT }
-      );
-      const data = answer?.data ?? {};
-      const number = (value: unknown) =>
-        typeof value === 'number' && Number.isFinite(value) ? value : null;
-      const qbraidCredits = number(data['qbraidCredits']);
-      if (qbraidCredits === null) {
-        return null;
-      }
-      return {
-        qbraidCredits,
-        awsCredits: number(data['awsCredits']),
-        autoRecharge:
-          data['autoRecharge'] === undefined || data['autoRecharge'] === null
-            ? null
-            : String(data['autoRecharge'])
-      };
-    } catch {
-      return null;
+    const wasChecking = before === 'checking' ? 'unverified' : before;
+    if (cancelled) {
+      this._error = null;
+      this._set(wasChecking);
+      return error;
     }
+    this._error = error;
+    this._lastCheck = this._now();
+    this._set(kind === 'check' ? 'error' : wasChecking);
+    return error;
   }
 
   private _onSessionChanged(
@@ -476,9 +427,6 @@ namespace Private {
     void store.connect(session);
     return store;
   }
-
-  /** How long the credits balance may take (ms): it is extra, never worth a wait. */
-  export const CREDITS_TIMEOUT = 10 * 1000;
 
   /** The headers that authenticate, in any dialect (lower case). */
   const AUTH_HEADERS = new Set(
