@@ -170,6 +170,13 @@ describe('one vocabulary of errors', () => {
     }
   );
 
+  it("adds no step to the API's own codes, whatever they are", () => {
+    for (const code of ['constructor', 'toString', '__proto__', 'BAD']) {
+      const error = new QbraidApiError('The API said this.', { code });
+      expect(describeError(error, context, trans)).toBe('The API said this.');
+    }
+  });
+
   it("counts the server half's errors among the session's", () => {
     const error = new ServerHalfError('why', 503, 'qbraidrc_busy');
     expect(error).toBeInstanceOf(QbraidApiError);

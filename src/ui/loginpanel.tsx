@@ -1,13 +1,11 @@
-import { PageConfig } from '@jupyterlab/coreutils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
-import { IAccount, SignInModel } from './signinmodel';
-import { DIALECTS } from '../rules/dialects';
-import { describeError } from './errormessages';
 import type { ApiVersionOption } from '../tokens';
 import { MaskedInput } from './maskedinput';
-import { shown } from './shown';
+import { ApiInUse, CancelButton, ErrorMessage, IViewProps } from './panelparts';
+import { SignedIn } from './signedin';
+import type { SignInModel } from './signinmodel';
 
 /**
  * The qBraid sidebar's panel: sign in (the key is checked with the API before
@@ -37,11 +35,6 @@ export class LoginPanel extends ReactWidget {
       </UseSignal>
     );
   }
-}
-
-interface IViewProps {
-  status: SignInModel;
-  trans: TranslationBundle;
 }
 
 /**
@@ -125,24 +118,6 @@ function LoginView({ status, trans }: IViewProps): JSX.Element {
   );
 }
 
-function ErrorMessage({ status, trans }: IViewProps): JSX.Element | null {
-  if (!status.error || status.busy) {
-    return null;
-  }
-  return (
-    <div className="jp-qbraid-LoginPanel-error" role="alert">
-      {describeError(
-        status.error,
-        {
-          baseUrl: status.session.baseUrl,
-          pageOrigin: window.location.origin || PageConfig.getBaseUrl()
-        },
-        trans
-      )}
-    </div>
-  );
-}
-
 function SignInForm({ status, trans }: IViewProps): JSX.Element {
   const [email, setEmail] = React.useState(status.session.userEmail ?? '');
   const [apiKey, setApiKey] = React.useState('');
@@ -194,57 +169,23 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
         disabled={busy}
       />
       {status.canKeepForPage && (
-        <label className="jp-qbraid-LoginPanel-check">
-          <input
-            id="jp-qbraid-page-only"
-            type="checkbox"
-            checked={pageOnly}
-            disabled={busy}
-            onChange={e => setPageOnly(e.target.checked)}
-          />
-          {trans.__(
-            'Keep the key for this page only (forgotten on reload, never saved)'
-          )}
-        </label>
-      )}
-      <a
-        className="jp-qbraid-LoginPanel-link"
-        href={API_KEY_PAGE}
-        target="_blank"
-        rel="noopener noreferrer"
-      >
-        {trans.__('Get your API key from your qBraid account')}
-      </a>
-      <details className="jp-qbraid-LoginPanel-advanced">
-        <summary>{trans.__('Advanced')}</summary>
-        <label htmlFor="jp-qbraid-base-url">{trans.__('API base URL')}</label>
-        <input
-          id="jp-qbraid-base-url"
-          className="jp-mod-styled"
-          type="url"
-          placeholder={status.session.baseUrl}
-          value={baseUrl}
+        <PageOnlyCheck
+          checked={pageOnly}
           disabled={busy}
-          onChange={e => edited(setBaseUrl)(e.target.value)}
+          onChange={setPageOnly}
+          trans={trans}
         />
-        <label htmlFor="jp-qbraid-api-version">{trans.__('API')}</label>
-        <select
-          id="jp-qbraid-api-version"
-          className="jp-mod-styled"
-          value={apiVersion}
-          disabled={busy}
-          onChange={e =>
-            edited(setApiVersion)(e.target.value as ApiVersionOption | '')
-          }
-        >
-          <option value="">{trans.__('As configured')}</option>
-          <option value="auto">{trans.__('Tell from the base URL')}</option>
-          <option value="v1">{trans.__('qBraid API v1 (today)')}</option>
-          <option value="legacy">
-            {trans.__('qBraid legacy API (api.qbraid.com/api)')}
-          </option>
-        </select>
-      </details>
+      )}
+      <ApiKeyLink trans={trans} />
+      <AdvancedFields
+        baseUrl={baseUrl}
+        apiVersion={apiVersion}
+        placeholder={status.session.baseUrl}
+        disabled={busy}
+        onBaseUrl={edited(setBaseUrl)}
+        onApiVersion={edited(setApiVersion)}
+        trans={trans}
+      />
       <button
         type="submit"
         className="jp-mod-styled jp-mod-accept jp-qbraid-LoginPanel-signIn"
@@ -258,197 +199,89 @@ function SignInForm({ status, trans }: IViewProps): JSX.Element {
   );
 }
 
-/** Stops the sign-in or check that is running. */
-function CancelButton({ status, trans }: IViewProps): JSX.Element {
+/** Keep the key in this page only (JupyterLite), never saved. */
+function PageOnlyCheck(props: {
+  checked: boolean;
+  disabled: boolean;
+  onChange: (checked: boolean) => void;
+  trans: TranslationBundle;
+}): JSX.Element {
   return (
-    <button
-      type="button"
-      className="jp-mod-styled jp-qbraid-LoginPanel-cancel"
-      onClick={() => status.cancel()}
-    >
-      {trans.__('Cancel')}
-    </button>
-  );
-}
-
-function ApiInUse({ status, trans }: IViewProps): JSX.Element {
-  return (
-    <>
-      <p className="jp-qbraid-LoginPanel-api">
-        {trans.__(
-          'API: %1 (%2)',
-          DIALECTS[status.session.apiVersion].title,
-          status.session.baseUrl
-        )}
-      </p>
-      <ConnectionInUse status={status} trans={trans} />
-      <KeyLocation status={status} trans={trans} />
-    </>
-  );
-}
-
-/** Name, organization and credits, when the API gave them. */
-function AccountRows({ status, trans }: IViewProps): JSX.Element | null {
-  const account = status.account;
-  if (!account) {
-    return null;
-  }
-  return (
-    <>
-      {account.name && (
-        <>
-          <dt>{trans.__('Name')}</dt>
-          <dd className="jp-qbraid-LoginPanel-name" title={account.name}>
-            {shown(account.name)}
-          </dd>
-        </>
+    <label className="jp-qbraid-LoginPanel-check">
+      <input
+        id="jp-qbraid-page-only"
+        type="checkbox"
+        checked={props.checked}
+        disabled={props.disabled}
+        onChange={e => props.onChange(e.target.checked)}
+      />
+      {props.trans.__(
+        'Keep the key for this page only (forgotten on reload, never saved)'
       )}
-      {account.organization && (
-        <>
-          <dt>{trans.__('Organization')}</dt>
-          <dd
-            className="jp-qbraid-LoginPanel-organization"
-            title={account.organization}
-          >
-            {shown(account.organization)}
-          </dd>
-        </>
-      )}
-      {account.credits && (
-        <>
-          <dt>{trans.__('Credits')}</dt>
-          <dd className="jp-qbraid-LoginPanel-credits">
-            {creditsText(account.credits, trans)}
-          </dd>
-        </>
-      )}
-    </>
+    </label>
   );
 }
 
-/** The balance, as people read it. */
-export function creditsText(
-  credits: NonNullable<IAccount['credits']>,
-  trans: TranslationBundle
-): string {
-  const parts = [trans.__('%1 qBraid credits', credits.qbraidCredits)];
-  if (credits.awsCredits) {
-    parts.push(trans.__('%1 AWS credits', credits.awsCredits));
-  }
-  if (credits.autoRecharge) {
-    parts.push(trans.__('auto-recharge %1', credits.autoRecharge));
-  }
-  return parts.join(', ');
-}
-
-/**
- * Where the key is kept, when it is not plainly the settings: the Jupyter
- * server, this page only, or (JupyterLite) the browser's storage.
- */
-function KeyLocation({ status }: IViewProps): JSX.Element | null {
-  const location = status.keyLocation;
-  return location ? (
-    <p className="jp-qbraid-LoginPanel-api jp-qbraid-LoginPanel-keyLocation">
-      {location}
-    </p>
-  ) : null;
-}
-
-/** How requests go, and why when it is not the obvious way. */
-function connectionText(status: SignInModel, trans: TranslationBundle) {
-  const { via, reason } = status.session.connection;
-  let text: string;
-  switch (via) {
-    case 'server':
-      text = trans.__('through the Jupyter server');
-      break;
-    case 'direct':
-      text = trans.__('directly from the browser');
-      break;
-    default:
-      text = trans.__('not decided yet');
-  }
-  return reason ? `${text} ${reason}` : text;
-}
-
-function ConnectionInUse({ status, trans }: IViewProps): JSX.Element {
+/** The API's base URL and dialect, for a sign-in somewhere else than configured. */
+function AdvancedFields({
+  baseUrl,
+  apiVersion,
+  placeholder,
+  disabled,
+  onBaseUrl,
+  onApiVersion,
+  trans
+}: {
+  baseUrl: string;
+  apiVersion: ApiVersionOption | '';
+  placeholder: string;
+  disabled: boolean;
+  onBaseUrl: (value: string) => void;
+  onApiVersion: (value: ApiVersionOption | '') => void;
+  trans: TranslationBundle;
+}): JSX.Element {
   return (
-    <p className="jp-qbraid-LoginPanel-api jp-qbraid-LoginPanel-connection">
-      {trans.__('Connection: %1', connectionText(status, trans))}
-    </p>
-  );
-}
-
-function SignedIn({ status, trans }: IViewProps): JSX.Element {
-  const checked = status.lastCheck
-    ? status.lastCheck.toLocaleTimeString()
-    : trans.__('not yet');
-  let state: string;
-  switch (status.state) {
-    case 'signed-in':
-      state = trans.__(
-        'Signed in as %1',
-        status.email ? shown(status.email) : trans.__('(unknown email)')
-      );
-      break;
-    case 'checking':
-      state = trans.__('Checking the credentials…');
-      break;
-    case 'error':
-      state = trans.__('The last check failed');
-      break;
-    default:
-      state = trans.__(
-        'Credentials set for %1 (not checked yet)',
-        status.email ? shown(status.email) : trans.__('(no email)')
-      );
-  }
-  return (
-    <div className="jp-qbraid-LoginPanel-signedIn" aria-busy={status.busy}>
-      <p
-        className="jp-qbraid-LoginPanel-state"
-        aria-live="polite"
-        tabIndex={-1}
-        title={status.email ?? undefined}
+    <details className="jp-qbraid-LoginPanel-advanced">
+      <summary>{trans.__('Advanced')}</summary>
+      <label htmlFor="jp-qbraid-base-url">{trans.__('API base URL')}</label>
+      <input
+        id="jp-qbraid-base-url"
+        className="jp-mod-styled"
+        type="url"
+        placeholder={placeholder}
+        value={baseUrl}
+        disabled={disabled}
+        onChange={e => onBaseUrl(e.target.value)}
+      />
+      <label htmlFor="jp-qbraid-api-version">{trans.__('API')}</label>
+      <select
+        id="jp-qbraid-api-version"
+        className="jp-mod-styled"
+        value={apiVersion}
+        disabled={disabled}
+        onChange={e => onApiVersion(e.target.value as ApiVersionOption | '')}
       >
-        {state}
-      </p>
-      <dl className="jp-qbraid-LoginPanel-details">
-        <dt>{trans.__('API')}</dt>
-        <dd>
-          {DIALECTS[status.session.apiVersion].title}: {status.session.baseUrl}
-        </dd>
-        <dt>{trans.__('Connection')}</dt>
-        <dd className="jp-qbraid-LoginPanel-connection">
-          {connectionText(status, trans)}
-        </dd>
-        <AccountRows status={status} trans={trans} />
-        <dt>{trans.__('Last check')}</dt>
-        <dd>{checked}</dd>
-      </dl>
-      <KeyLocation status={status} trans={trans} />
-      <ErrorMessage status={status} trans={trans} />
-      <div className="jp-qbraid-LoginPanel-buttons">
-        {status.busy ? (
-          <CancelButton status={status} trans={trans} />
-        ) : (
-          <button
-            type="button"
-            className="jp-mod-styled jp-qbraid-LoginPanel-checkAgain"
-            onClick={() => status.check().catch(() => undefined)}
-          >
-            {trans.__('Check again')}
-          </button>
-        )}
-        <button
-          type="button"
-          className="jp-mod-styled jp-mod-warn jp-qbraid-LoginPanel-signOut"
-          disabled={status.busy}
-          onClick={() => void status.signOut()}
-        >
-          {trans.__('Sign out')}
-        </button>
-      </div>
-    </div>
+        <option value="">{trans.__('As configured')}</option>
+        <option value="auto">{trans.__('Tell from the base URL')}</option>
+        <option value="v1">{trans.__('qBraid API v1 (today)')}</option>
+        <option value="legacy">
+          {trans.__('qBraid legacy API (api.qbraid.com/api)')}
+        </option>
+      </select>
+    </details>
+  );
+}
+
+/** Where a person gets an API key. */
+function ApiKeyLink({ trans }: { trans: TranslationBundle }): JSX.Element {
+  return (
+    <a
+      className="jp-qbraid-LoginPanel-link"
+      href={API_KEY_PAGE}
+      target="_blank"
+      rel="noopener noreferrer"
+    >
+      {trans.__('Get your API key from your qBraid account')}
+    </a>
   );
 }

@@ -3,7 +3,7 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import { SignInModel } from './signinmodel';
 import { qbraidIcon } from './icons';
-import { creditsText } from './loginpanel';
+import { creditsText } from './signedin';
 import { shown } from './shown';
 
 /**
