@@ -124,57 +124,53 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
     this._sync?.dispose();
     this._sync = null;
     this._awaitFile(null);
-    const { session } = this._options;
-    if (onServer) {
-      session.setConfigStore(null);
-      this._setStatus({
-        state: 'disabled',
-        message:
-          'The Jupyter server holds the credentials (key storage "server"): nothing is copied between qbraidrc and the settings.',
-        path: ''
-      });
-      return;
-    }
-    if (!enabled) {
-      session.setConfigStore(null);
-      this._setStatus({
-        state: 'disabled',
-        message: 'Sync with qbraidrc is off.',
-        path: ''
-      });
-      return;
+    if (onServer || !enabled) {
+      return this._off(
+        onServer
+          ? 'The Jupyter server holds the credentials (key storage "server"): nothing is copied between qbraidrc and the settings.'
+          : 'Sync with qbraidrc is off.'
+      );
     }
     let engine: Engine;
     let store: QbraidrcStore;
-    let missing = false;
     try {
       engine = await Private.loadEngine(this._engine);
       store = await this._makeStore(engine, override);
-      missing =
-        !!this._options.existingFileOnly && (await store.stamp()) === null;
+      if (this._options.existingFileOnly && (await store.stamp()) === null) {
+        this._awaitFile(store.path);
+        return this._off(
+          `There is no ${store.path} in this site's files, so nothing is copied to one; the sync starts when you add it.`,
+          store.path
+        );
+      }
     } catch (error) {
-      session.setConfigStore(null);
-      this._setStatus({
-        state: 'error',
-        message: (error as ConfigError).message,
-        path: '',
-        time: new Date()
-      });
-      return;
+      return this._off((error as ConfigError).message, '', 'error');
     }
-    if (missing) {
-      session.setConfigStore(null);
-      this._awaitFile(store.path);
-      this._setStatus({
-        state: 'disabled',
-        message: `There is no ${store.path} in this site's files, so nothing is copied to one; the sync starts when you add it.`,
-        path: store.path
-      });
-      return;
-    }
-    session.setConfigStore(store);
-    const { CredentialsSync } = engine;
-    const sync = new CredentialsSync({
+    await this._startSync(engine, store);
+  }
+
+  /** No sync: the session has no config store, and the status says why. */
+  private _off(
+    message: string,
+    path = '',
+    state: 'disabled' | 'error' = 'disabled'
+  ): void {
+    this._options.session.setConfigStore(null);
+    this._setStatus({
+      state,
+      message,
+      path,
+      ...(state === 'error' ? { time: new Date() } : {})
+    });
+  }
+
+  /** Sync with `store`, the session's config fallback from now on. */
+  private async _startSync(
+    engine: Engine,
+    store: QbraidrcStore
+  ): Promise<void> {
+    this._options.session.setConfigStore(store);
+    const sync = new engine.CredentialsSync({
       settings: new RegistrySettings(this._settings!),
       store,
       resolveConflict: this._options.resolveConflict,

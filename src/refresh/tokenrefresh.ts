@@ -133,6 +133,36 @@ export class AccessTokenRefresher {
     this._poll.dispose();
   }
 
+  /**
+   * Refresh the token of `fingerprint` (holding the lock), unless another
+   * tab did since this one looked: then take its word.
+   */
+  private async _refreshOnce(fingerprint: string): Promise<void> {
+    const record = Private.read(this._shared);
+    if (
+      record &&
+      record.token === fingerprint &&
+      record.refreshedAt > this._learnedAt &&
+      !Private.due(record, this._now())
+    ) {
+      this._learnedAt = record.refreshedAt;
+      this._expiresAt = record.expiresAt;
+      return;
+    }
+    const expiresAt = await this._options.refresh();
+    this._refreshes++;
+    const refreshedAt = this._now();
+    this._learnedAt = refreshedAt;
+    this._expiresAt = expiresAt;
+    if (expiresAt !== null) {
+      Private.write(this._shared, {
+        token: fingerprint,
+        refreshedAt,
+        expiresAt
+      });
+    }
+  }
+
   private async _tick(): Promise<void> {
     const token = this._options.token();
     if (!token) {
@@ -155,32 +185,7 @@ export class AccessTokenRefresher {
       );
     }
     try {
-      await this._lock(async () => {
-        const record = Private.read(this._shared);
-        if (
-          record &&
-          record.token === fingerprint &&
-          record.refreshedAt > this._learnedAt &&
-          !Private.due(record, this._now())
-        ) {
-          // Another tab refreshed it since this one looked: take its word.
-          this._learnedAt = record.refreshedAt;
-          this._expiresAt = record.expiresAt;
-          return;
-        }
-        const expiresAt = await this._options.refresh();
-        this._refreshes++;
-        const refreshedAt = this._now();
-        this._learnedAt = refreshedAt;
-        this._expiresAt = expiresAt;
-        if (expiresAt !== null) {
-          Private.write(this._shared, {
-            token: fingerprint,
-            refreshedAt,
-            expiresAt
-          });
-        }
-      });
+      await this._lock(() => this._refreshOnce(fingerprint));
     } catch {
       // Tried again later, doubling the wait each time (the Poll's own
       // backoff is jittered from its last interval, which may be zero).

@@ -131,61 +131,58 @@ export class RetryPolicy {
     if (all.length > this.total) {
       return { retry: false, reason: `gave up after ${all.length} attempts` };
     }
-    let retryAfterMs: number | null = null;
-    switch (failure.kind) {
-      case 'connect': {
-        const connects = all.filter(f => f.kind === 'connect').length;
-        if (connects > this.connect) {
-          return {
-            retry: false,
-            reason: `could not connect after ${connects} attempts`
-          };
-        }
-        break;
-      }
-      case 'read':
-        if (!RetryPolicy.IDEMPOTENT_METHODS.has(verb)) {
-          return {
-            retry: false,
-            reason: `${verb} is not repeated after a failure that may have reached the server`
-          };
-        }
-        break;
-      case 'status': {
-        if (!RetryPolicy.IDEMPOTENT_METHODS.has(verb) && verb !== 'POST') {
-          return { retry: false, reason: `${verb} is not retried` };
-        }
-        const honoursRetryAfter =
-          RetryPolicy.RETRY_AFTER_STATUSES.has(failure.status) &&
-          !!failure.retryAfter;
-        if (
-          !RetryPolicy.STATUS_FORCELIST.has(failure.status) &&
-          !honoursRetryAfter
-        ) {
-          return {
-            retry: false,
-            reason: `status ${failure.status} is not retried`
-          };
-        }
-        if (honoursRetryAfter) {
-          retryAfterMs = this.parseRetryAfter(failure.retryAfter!);
-          if (
-            retryAfterMs !== null &&
-            retryAfterMs > this.maxRetryAfter * 1000
-          ) {
-            return {
-              retry: false,
-              reason: `the server asked to wait ${Math.ceil(retryAfterMs / 1000)} s`
-            };
-          }
-        }
-        break;
+    if (failure.kind === 'connect') {
+      const connects = all.filter(f => f.kind === 'connect').length;
+      if (connects > this.connect) {
+        return {
+          retry: false,
+          reason: `could not connect after ${connects} attempts`
+        };
       }
     }
-    return {
-      retry: true,
-      delayMs: retryAfterMs ?? this.backoffMs(all.length)
-    };
+    if (failure.kind === 'read' && !RetryPolicy.IDEMPOTENT_METHODS.has(verb)) {
+      return {
+        retry: false,
+        reason: `${verb} is not repeated after a failure that may have reached the server`
+      };
+    }
+    if (failure.kind !== 'status') {
+      return { retry: true, delayMs: this.backoffMs(all.length) };
+    }
+    const wait = this._statusWait(verb, failure);
+    return typeof wait === 'string'
+      ? { retry: false, reason: wait }
+      : { retry: true, delayMs: wait ?? this.backoffMs(all.length) };
+  }
+
+  /**
+   * Whether an error status is retried: why not, or the wait the server
+   * asked for (`Retry-After`, ms; `null` when it asked none).
+   */
+  private _statusWait(
+    verb: string,
+    failure: Extract<AttemptFailure, { kind: 'status' }>
+  ): string | number | null {
+    if (!RetryPolicy.IDEMPOTENT_METHODS.has(verb) && verb !== 'POST') {
+      return `${verb} is not retried`;
+    }
+    const honoursRetryAfter =
+      RetryPolicy.RETRY_AFTER_STATUSES.has(failure.status) &&
+      !!failure.retryAfter;
+    if (
+      !RetryPolicy.STATUS_FORCELIST.has(failure.status) &&
+      !honoursRetryAfter
+    ) {
+      return `status ${failure.status} is not retried`;
+    }
+    if (!honoursRetryAfter) {
+      return null;
+    }
+    const retryAfterMs = this.parseRetryAfter(failure.retryAfter!);
+    if (retryAfterMs !== null && retryAfterMs > this.maxRetryAfter * 1000) {
+      return `the server asked to wait ${Math.ceil(retryAfterMs / 1000)} s`;
+    }
+    return retryAfterMs;
   }
 
   /**
