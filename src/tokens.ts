@@ -56,16 +56,12 @@ export interface IQbraidRetryOptions {
   timeout?: number;
 }
 
-/**
- * A retry option as an update gives it: `null` goes back to the dialect's default.
- */
+/** A retry option as an update gives it: `null` goes back to the dialect's default. */
 export type QbraidRetryUpdate = {
   [K in keyof IQbraidRetryOptions]?: number | null;
 };
 
-/**
- * How the session's requests reach the API.
- */
+/** How the session's requests reach the API. */
 export interface IQbraidConnection {
   /**
    * `server`: through the Jupyter server's same-origin proxy; `direct`: from
@@ -76,9 +72,7 @@ export interface IQbraidConnection {
   reason: string | null;
 }
 
-/**
- * Options of one request.
- */
+/** Options of one request. */
 export interface IQbraidRequestInit {
   /** Headers merged over the session's headers for this call only. */
   headers?: Record<string, string>;
@@ -218,13 +212,9 @@ export interface IQbraidSession {
   saveConfig(values?: IQbraidCredentials): Promise<void>;
 }
 
-/**
- * A namespace for IQbraidSession statics.
- */
+/** A namespace for IQbraidSession statics. */
 export namespace IQbraidSession {
-  /**
-   * What changed in a `changed` emission.
-   */
+  /** What changed in a `changed` emission. */
   export interface IChangedArgs {
     /** The names of the properties whose value changed. */
     readonly changed: ReadonlyArray<
@@ -233,9 +223,7 @@ export namespace IQbraidSession {
   }
 }
 
-/**
- * The DI token of the shared qBraid session.
- */
+/** The DI token of the shared qBraid session. */
 export const IQbraidSession = new Token<IQbraidSession>(
   'jupyterlab-qbraid-session:IQbraidSession',
   'One authenticated, retrying session to the qBraid API, shared by every plugin.'
@@ -271,9 +259,7 @@ export interface IQbraidKeyStore {
   reread(): Promise<void>;
 }
 
-/**
- * A namespace for IQbraidKeyStore statics.
- */
+/** A namespace for IQbraidKeyStore statics. */
 export namespace IQbraidKeyStore {
   /** What a person enters to sign in. */
   export interface ISignIn {
@@ -314,9 +300,7 @@ export const IQbraidKeyStore = new Token<IQbraidKeyStore>(
   'Where the qBraid credentials are kept (a connector another extension may provide).'
 );
 
-/**
- * The outcome of the last settings <-> qbraidrc sync.
- */
+/** The outcome of the last settings <-> qbraidrc sync. */
 export interface IQbraidSyncStatus {
   /** `disabled` when sync is turned off in the settings. */
   state: 'idle' | 'syncing' | 'ok' | 'conflict' | 'error' | 'disabled';
@@ -345,9 +329,7 @@ export interface IQbraidCredentialsSync {
   signOut(): Promise<void>;
 }
 
-/**
- * The DI token of the credentials sync.
- */
+/** The DI token of the credentials sync. */
 export const IQbraidCredentialsSync = new Token<IQbraidCredentialsSync>(
   'jupyterlab-qbraid-session:IQbraidCredentialsSync',
   'Two-way sync of the qBraid credentials between the settings and ~/.qbraid/qbraidrc.'

@@ -15,9 +15,7 @@ import { QbraidStatusItem } from '../ui/statusitem';
 import { PLUGIN_ID } from './ids';
 import type { IQbraidSessionOwner } from './owner';
 
-/**
- * What the login plugin needs from the lab.
- */
+/** What the login plugin needs from the lab. */
 export interface ILoginSetupOptions {
   owner: IQbraidSessionOwner;
   sync: IQbraidCredentialsSync;

@@ -14,9 +14,7 @@ export interface IQbraidSessionOwner {
   readonly keyStore: Promise<IQbraidKeyStore>;
 }
 
-/**
- * The DI token of the session's owner.
- */
+/** The DI token of the session's owner. */
 export const QbraidSessionOwner = new Token<IQbraidSessionOwner>(
   'jupyterlab-qbraid-session:session-owner',
   "The qBraid session with its owner's powers; for jupyterlab-qbraid-session's own plugins."

@@ -17,9 +17,7 @@ import {
   utf8Length
 } from './lines';
 
-/**
- * The section the qBraid SDK reads and writes.
- */
+/** The section the qBraid SDK reads and writes. */
 export const QBRAIDRC_SECTION = 'default';
 
 /**
@@ -44,9 +42,7 @@ export const MAX_QBRAIDRC_BYTES = 64 * 1024;
  * rules (continuations, strictness, interpolation), hence this small parser.
  */
 export class QbraidrcFile {
-  /**
-   * Parse `text`; throws `ConfigError` (with `line`) for what configparser rejects.
-   */
+  /** Parse `text`; throws `ConfigError` (with `line`) for what configparser rejects. */
   static parse(text: string): QbraidrcFile {
     const bytes = utf8Length(text);
     if (bytes > MAX_QBRAIDRC_BYTES) {
@@ -89,9 +85,7 @@ export class QbraidrcFile {
     return this._interpolate(raw, section, key, 0, guarded);
   }
 
-  /**
-   * The keys of `section` in file order (configparser's lower-case names).
-   */
+  /** The keys of `section` in file order (configparser's lower-case names). */
   keys(section = QBRAIDRC_SECTION): string[] {
     return this._options.filter(o => o.section === section).map(o => o.key);
   }
@@ -122,9 +116,7 @@ export class QbraidrcFile {
     return this.toString() !== before;
   }
 
-  /**
-   * The file's text.
-   */
+  /** The file's text. */
   toString(): string {
     return this._lines.map(line => line.text + line.eol).join('');
   }
@@ -285,9 +277,7 @@ export class QbraidrcFile {
     }
   }
 
-  /**
-   * Give every line an ending, except the last one when the file had none.
-   */
+  /** Give every line an ending, except the last one when the file had none. */
   private _keepFinalNewline(finalNewline: boolean): void {
     const eol = dominantEol(this._lines);
     this._lines.forEach((line, index) => {

@@ -4,14 +4,10 @@ import { ConfigError } from '../rules/errors';
  * configparser's reading of a file's lines, which QbraidrcFile edits.
  */
 
-/**
- * configparser's section whose keys every other section inherits.
- */
+/** configparser's section whose keys every other section inherits. */
 export const DEFAULTSECT = 'DEFAULT';
 
-/**
- * One physical line of the file, with what configparser makes of it.
- */
+/** One physical line of the file, with what configparser makes of it. */
 export interface ILine {
   /** The text without its line ending. */
   text: string;
@@ -20,9 +16,7 @@ export interface ILine {
   kind: 'section' | 'option' | 'continuation' | 'comment' | 'blank';
 }
 
-/**
- * An option and the lines it spans (its own line and its continuation lines).
- */
+/** An option and the lines it spans (its own line and its continuation lines). */
 export interface IOption {
   /** The key as configparser stores it (lower case). */
   key: string;
@@ -153,9 +147,7 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
-/**
- * Classify every line as configparser's `_read` does, recording options.
- */
+/** Classify every line as configparser's `_read` does, recording options. */
 export function analyse(lines: ILine[]): IOption[] {
   const state: IReadState = {
     options: [],

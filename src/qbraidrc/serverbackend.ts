@@ -21,9 +21,7 @@ import {
  * with Python's configparser.
  */
 export class ServerQbraidrcBackend implements IQbraidrcBackend {
-  /**
-   * Create a backend; `path` is the server's `~`-shortened path of the file.
-   */
+  /** Create a backend; `path` is the server's `~`-shortened path of the file. */
   constructor(
     private readonly _settings: ServerConnection.ISettings,
     path: string

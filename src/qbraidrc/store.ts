@@ -5,22 +5,16 @@ import { ConfigError } from '../rules/errors';
 import { QbraidrcFile } from './file';
 import type { IQbraidConfigStore, QbraidConfigKey } from '../tokens';
 
-/**
- * Where `~/.qbraid/qbraidrc` is, relative to a server whose root is the home.
- */
+/** Where `~/.qbraid/qbraidrc` is, relative to a server whose root is the home. */
 export const QBRAIDRC_PATH = '.qbraid/qbraidrc';
 
-/**
- * What identifies one version of the file on the server.
- */
+/** What identifies one version of the file on the server. */
 export interface IQbraidrcStamp {
   lastModified: string | null;
   hash: string | null;
 }
 
-/**
- * The file as last read or written.
- */
+/** The file as last read or written. */
 export interface IQbraidrcSnapshot extends IQbraidrcStamp {
   /** Whether the file exists on the server. */
   exists: boolean;
@@ -45,14 +39,10 @@ export function isSameVersion(
   return now.lastModified === expected.lastModified;
 }
 
-/**
- * The file changed on the server since it was read: nothing was written.
- */
+/** The file changed on the server since it was read: nothing was written. */
 export class QbraidrcConflictError extends ConfigError {}
 
-/**
- * Options of a qbraidrc store.
- */
+/** Options of a qbraidrc store. */
 export interface IQbraidrcStoreOptions {
   /** The Jupyter contents service. */
   contents: Contents.IManager;
@@ -62,9 +52,7 @@ export interface IQbraidrcStoreOptions {
   allowHidden?: boolean | null;
 }
 
-/**
- * Where the file's bytes are: the contents API, or the server half's endpoint.
- */
+/** Where the file's bytes are: the contents API, or the server half's endpoint. */
 export interface IQbraidrcBackend {
   /** The file's path as people see it. */
   readonly path: string;
@@ -139,9 +127,7 @@ export class QbraidrcStore implements IQbraidConfigStore {
     );
   }
 
-  /**
-   * Create a store on `options.backend`, else on the contents API.
-   */
+  /** Create a store on `options.backend`, else on the contents API. */
   constructor(options: IQbraidrcStoreOptions | { backend: IQbraidrcBackend }) {
     this._backend =
       'backend' in options
@@ -235,9 +221,7 @@ export class QbraidrcStore implements IQbraidConfigStore {
  * version check just before the write, and the sync reads back).
  */
 export class ContentsQbraidrcBackend implements IQbraidrcBackend {
-  /**
-   * Create a backend.
-   */
+  /** Create a backend. */
   constructor(options: IQbraidrcStoreOptions) {
     this._contents = options.contents;
     this.path = options.path ?? QBRAIDRC_PATH;

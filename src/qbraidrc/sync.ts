@@ -1,59 +1,32 @@
-import { Debouncer, Poll } from '@lumino/polling';
-import { ISignal, Signal } from '@lumino/signaling';
-import { ConfigError } from '../rules/errors';
-import { holdLock, isHeldElsewhere, withLock } from '../tabs/locks';
+import { Debouncer } from '@lumino/polling';
+import { holdLock } from '../tabs/locks';
+import { SyncSteps } from './syncsteps';
 import { QbraidrcFile } from './file';
 import {
   IQbraidrcSnapshot,
   isSameVersion,
-  QbraidrcConflictError,
-  QbraidrcStore
+  QbraidrcConflictError
 } from './store';
 import { DIALECTS } from '../rules/dialects';
-import {
-  CONFIG_KEYS,
-  CREDENTIAL_FIELDS,
-  SIGNED_OUT,
-  SYNCED_FIELDS,
-  SyncedSetting
-} from '../rules/fields';
-import type { IQbraidSyncStatus, QbraidConfigKey } from '../tokens';
-import { normalizeBaseUrl } from '../rules/url';
+import { CONFIG_KEYS, SIGNED_OUT } from '../rules/fields';
+import type { QbraidConfigKey } from '../tokens';
 import type { CredentialValues, ISyncedSettings } from '../stores/settings';
+import {
+  AUTHENTICATING_KEYS,
+  ConflictResolver,
+  desiredValues,
+  fileValues,
+  ICredentialsSyncOptions,
+  ISyncConflict,
+  names,
+  SETTING_OF,
+  usableUrl,
+  valueOf
+} from './syncvalues';
+
+export type { ICredentialsSyncOptions, ISyncConflict } from './syncvalues';
 
 export type { CredentialValues, ISyncedSettings } from '../stores/settings';
-
-/**
- * Keys changed both in the settings and in the file since the last sync.
- */
-export interface ISyncConflict {
-  /** The settings whose value differs on both sides (values are not given: they are secrets). */
-  readonly settings: SyncedSetting[];
-  /** Path of the file. */
-  readonly path: string;
-}
-
-/**
- * Options of a credentials sync.
- */
-export interface ICredentialsSyncOptions {
-  settings: ISyncedSettings;
-  store: QbraidrcStore;
-  /** Quiet time after the last settings change before writing (ms, default 400). */
-  debounceMs?: number;
-  /**
-   * How often to look for edits made outside the lab (ms; 0: never; default
-   * 10000). Not while the tab is hidden; less and less often (up to
-   * `maxPollMs`) while a sync error persists.
-   */
-  pollMs?: number;
-  /** The longest wait between checks while an error persists (ms, default 60000). */
-  maxPollMs?: number;
-  /** Asks the user which side wins; without it the file wins (nothing is overwritten). */
-  resolveConflict?: (conflict: ISyncConflict) => Promise<'mine' | 'file'>;
-  /** The clock of the status times. */
-  now?: () => Date;
-}
 
 /**
  * Keeps the credential settings and `~/.qbraid/qbraidrc` in agreement.
@@ -68,43 +41,19 @@ export interface ICredentialsSyncOptions {
  *   same keys is a conflict the user resolves; nothing is overwritten silently.
  * - `signOut()` clears the credentials from both, leaving the rest of the file.
  */
-export class CredentialsSync {
-  /**
-   * Create a sync; call `start()` to begin.
-   */
+export class CredentialsSync extends SyncSteps {
+  /** Create a sync; call `start()` to begin. */
   constructor(options: ICredentialsSyncOptions) {
+    super(options);
     this._settings = options.settings;
-    this._store = options.store;
     this._debouncer = new Debouncer(
       () => this._run(() => this._write()),
       options.debounceMs ?? 400
     );
-    this._pollMs = options.pollMs ?? 10000;
-    this._maxPollMs = Math.max(this._pollMs, options.maxPollMs ?? 60000);
     this._resolveConflict = options.resolveConflict ?? null;
-    this._now = options.now ?? (() => new Date());
-    this._status = {
-      state: 'idle',
-      time: null,
-      message: 'Not synced yet.',
-      path: this._store.path,
-      writes: 0
-    };
   }
 
-  /** The outcome of the last sync. */
-  get status(): Readonly<IQbraidSyncStatus> {
-    return { ...this._status };
-  }
-
-  /** Emitted whenever `status` changes. */
-  get statusChanged(): ISignal<this, IQbraidSyncStatus> {
-    return this._statusChanged;
-  }
-
-  /**
-   * Read the file and reconcile it with the settings, then follow changes.
-   */
+  /** Read the file and reconcile it with the settings, then follow changes. */
   async start(): Promise<void> {
     if (this._started) {
       return;
@@ -112,41 +61,20 @@ export class CredentialsSync {
     this._started = true;
     this._settings.changed.connect(this._onSettingsChanged, this);
     await this._run(() => this._initialSync());
-    if (this._pollMs > 0) {
-      this._poll = new Poll({
-        factory: async () => {
-          await this.checkFile();
-          if (this._status.state === 'error') {
-            // A rejection makes the poll back off while the problem persists.
-            throw new Error(this._status.message);
-          }
-        },
-        frequency: {
-          interval: this._pollMs,
-          backoff: true,
-          max: this._maxPollMs
-        },
-        standby: 'when-hidden'
-      });
-    }
+    this._startPolling(() => this.checkFile());
   }
 
-  /**
-   * Stop following changes (pending writes are dropped).
-   */
+  /** Stop following changes (pending writes are dropped). */
   dispose(): void {
     this._settings.changed.disconnect(this._onSettingsChanged, this);
     this._debouncer.dispose();
     this._debounced = null;
-    this._poll?.dispose();
-    this._poll = null;
+    this._stopPolling();
     this._started = false;
     this._setStatus('disabled', 'Sync with qbraidrc is off.');
   }
 
-  /**
-   * Write pending settings changes now.
-   */
+  /** Write pending settings changes now. */
   flush(): Promise<void> {
     void this._debouncer.stop();
     this._debounced = null;
@@ -214,52 +142,6 @@ export class CredentialsSync {
     this._debounced = debounced;
   }
 
-  /**
-   * Run one sync step under the file's lock (the one queue: steps of this tab
-   * and of the lab's other tabs run one after another), recording its outcome.
-   */
-  private _run(step: () => Promise<string | null>): Promise<void> {
-    const current = withLock(this._lockName, async () => {
-      try {
-        const message = await step();
-        if (this._asking.size) {
-          this._setStatus('conflict', this._waitingMessage());
-        } else if (message !== null) {
-          // This tab asks nothing now: a held question lock is another tab's.
-          const elsewhere = await isHeldElsewhere(`${this._lockName}:question`);
-          this._setStatus(
-            'ok',
-            elsewhere
-              ? `${message} A question about ${this._store.path} is waiting for your answer in another tab.`
-              : message
-          );
-        } else if (this._status.state === 'error') {
-          // The problem is gone, though nothing needed doing: say so.
-          this._setStatus(
-            'ok',
-            `${this._store.path} agrees with the settings.`
-          );
-        }
-      } catch (error) {
-        const conflict = error instanceof QbraidrcConflictError;
-        this._setStatus(
-          conflict ? 'conflict' : 'error',
-          error instanceof ConfigError
-            ? error.message
-            : `qbraidrc sync failed: ${(error as Error).message}`
-        );
-      }
-    });
-    // The lock runs steps in order: the last one started ends last.
-    this._lastStep = current;
-    void current.then(() => {
-      if (this._lastStep === current) {
-        this._lastStep = null;
-      }
-    });
-    return current;
-  }
-
   private async _initialSync(): Promise<string> {
     const snapshot = await this._store.read();
     this._baseline = snapshot;
@@ -267,8 +149,8 @@ export class CredentialsSync {
     const mine = this._desired();
     const hasCredentials = (
       values: Partial<Record<QbraidConfigKey, string | null>>
-    ) => Private.CREDENTIAL_KEYS.some(key => !!values[key]);
-    const theirs = Private.fileValues(file);
+    ) => AUTHENTICATING_KEYS.some(key => !!values[key]);
+    const theirs = fileValues(file);
     if (!hasCredentials(mine) && hasCredentials(theirs)) {
       await this._import(file, CONFIG_KEYS);
       return `Imported the credentials of ${this._store.path}.`;
@@ -303,8 +185,7 @@ export class CredentialsSync {
       // written once more; should that conflict too, the next check retries.
       const { snapshot, fresh, external } = await this._reread(baseline);
       const asked = external.filter(
-        key =>
-          changed.includes(key) && Private.valueOf(fresh, key) !== desired[key]
+        key => changed.includes(key) && valueOf(fresh, key) !== desired[key]
       );
       await this._import(
         fresh,
@@ -327,7 +208,7 @@ export class CredentialsSync {
       await this._importSince(this._baseline!);
     }
     return changed.length
-      ? `Wrote ${changed.map(k => Private.SETTING_OF[k]).join(', ')} to ${this._store.path}.`
+      ? `Wrote ${changed.map(k => SETTING_OF[k]).join(', ')} to ${this._store.path}.`
       : null;
   }
 
@@ -345,7 +226,7 @@ export class CredentialsSync {
     const file = QbraidrcFile.parse(baseline.text);
     const values = Object.fromEntries(
       keys
-        .filter(key => Private.valueOf(file, key) !== (desired[key] ?? null))
+        .filter(key => valueOf(file, key) !== (desired[key] ?? null))
         .map(key => [key, desired[key] ?? null])
     );
     if (!file.update(values)) {
@@ -394,7 +275,7 @@ export class CredentialsSync {
     const snapshot = await this._store.read();
     const fresh = this._store.file!;
     const external = CONFIG_KEYS.filter(
-      key => Private.valueOf(fresh, key) !== Private.valueOf(before, key)
+      key => valueOf(fresh, key) !== valueOf(before, key)
     );
     return { snapshot, fresh, external };
   }
@@ -406,18 +287,14 @@ export class CredentialsSync {
   ): Promise<void> {
     const values: Partial<CredentialValues> = {};
     for (const key of keys) {
-      const value = Private.valueOf(file, key);
-      if (
-        key === 'url' &&
-        value !== null &&
-        Private.usableUrl(value) === null
-      ) {
+      const value = valueOf(file, key);
+      if (key === 'url' && value !== null && usableUrl(value) === null) {
         // A URL the session cannot use is not imported.
         continue;
       }
       this._synced[key] = value;
       // Today's API is what an empty setting means: no need to spell it out.
-      values[Private.SETTING_OF[key]] =
+      values[SETTING_OF[key]] =
         key === 'url' && value === DIALECTS.v1.defaultBaseUrl
           ? ''
           : (value ?? '');
@@ -440,11 +317,9 @@ export class CredentialsSync {
   private _startQuestion(keys: QbraidConfigKey[], file: QbraidrcFile): void {
     keys.forEach(key => this._asking.add(key));
     // The answer is about these values of the file, and no others.
-    const askedAbout = new Map(
-      keys.map(key => [key, Private.valueOf(file, key)])
-    );
+    const askedAbout = new Map(keys.map(key => [key, valueOf(file, key)]));
     const conflict: ISyncConflict = {
-      settings: keys.map(key => Private.SETTING_OF[key]),
+      settings: keys.map(key => SETTING_OF[key]),
       path: this._store.path
     };
     const answer = this._resolveConflict
@@ -481,16 +356,16 @@ export class CredentialsSync {
     let keys = asked;
     if (choice === 'file') {
       await this._import(file, keys);
-      return `Took ${Private.names(keys)} from ${this._store.path}.`;
+      return `Took ${names(keys)} from ${this._store.path}.`;
     }
     const desired = this._desired();
     const newer = keys.filter(
-      key => Private.valueOf(file, key) !== askedAbout.get(key)
+      key => valueOf(file, key) !== askedAbout.get(key)
     );
     if (newer.length) {
       keys = keys.filter(key => !newer.includes(key));
       const clash = newer.filter(
-        key => Private.valueOf(file, key) !== (desired[key] ?? null)
+        key => valueOf(file, key) !== (desired[key] ?? null)
       );
       newer
         .filter(key => !clash.includes(key))
@@ -499,10 +374,10 @@ export class CredentialsSync {
         this._startQuestion(clash, file);
       }
       if (!keys.length) {
-        return `${Private.names(newer)} changed again in ${this._store.path} while you were asked.`;
+        return `${names(newer)} changed again in ${this._store.path} while you were asked.`;
       }
     }
-    const names = Private.names(keys);
+    const kept = names(keys);
     const values = Object.fromEntries(
       keys.map(key => [key, desired[key] ?? null])
     );
@@ -514,8 +389,7 @@ export class CredentialsSync {
     const settings: Partial<CredentialValues> = {};
     for (const key of keys) {
       this._synced[key] = values[key];
-      settings[Private.SETTING_OF[key]] =
-        this._settings.values[Private.SETTING_OF[key]];
+      settings[SETTING_OF[key]] = this._settings.values[SETTING_OF[key]];
     }
     this._importing = true;
     try {
@@ -523,115 +397,22 @@ export class CredentialsSync {
     } finally {
       this._importing = false;
     }
-    return `Kept your ${names} in ${this._store.path}.`;
+    return `Kept your ${kept} in ${this._store.path}.`;
   }
 
-  private _waitingMessage(): string {
-    const names = [...this._asking].map(key => Private.SETTING_OF[key]);
-    return `${names.join(', ')} changed both here and in ${this._store.path}: waiting for your answer.`;
-  }
-
-  private get _lockName(): string {
-    return `jupyterlab-qbraid-session:${this._store.path}`;
-  }
-
-  /** The settings as qbraidrc values: `null` removes a key, `undefined` leaves it alone. */
+  /** The settings as qbraidrc values. */
   private _desired(): Partial<Record<QbraidConfigKey, string | null>> {
-    const values = this._settings.values;
-    const desired: Partial<Record<QbraidConfigKey, string | null>> = {};
-    for (const field of CREDENTIAL_FIELDS) {
-      desired[field.configKey] = values[field.setting].trim() || null;
-    }
-    // An empty base URL defers to the file.
-    const url = values.baseUrl.trim();
-    // A URL the session refuses is never written: the session names it.
-    desired.url = url ? (Private.usableUrl(url) ?? undefined) : undefined;
-    return desired;
-  }
-
-  private _setStatus(state: IQbraidSyncStatus['state'], message: string): void {
-    if (this._status.state === 'error' && state === 'ok') {
-      // Fixed: look as often as before, starting now.
-      void this._poll?.refresh();
-    }
-    this._status = {
-      ...this._status,
-      state,
-      message,
-      time: state === 'syncing' ? this._status.time : this._now()
-    };
-    this._statusChanged.emit(this.status);
+    return desiredValues(this._settings.values);
   }
 
   private readonly _settings: ISyncedSettings;
-  private readonly _store: QbraidrcStore;
-  private readonly _pollMs: number;
-  private readonly _maxPollMs: number;
-  private readonly _resolveConflict: ISyncOptionsResolver | null;
-  private readonly _now: () => Date;
-  private readonly _statusChanged = new Signal<this, IQbraidSyncStatus>(this);
+  private readonly _resolveConflict: ConflictResolver | null;
   private readonly _synced: Partial<Record<QbraidConfigKey, string | null>> =
     {};
-  private _status: IQbraidSyncStatus;
   private _baseline: IQbraidrcSnapshot | null = null;
   private readonly _debouncer: Debouncer<void>;
   /** The debounced write, while it waits or runs. */
   private _debounced: Promise<void> | null = null;
-  private _poll: Poll | null = null;
-  /** The last step started, while it waits for the lock or runs. */
-  private _lastStep: Promise<void> | null = null;
   private _importing = false;
-  /** The keys a person is being asked about, and the answer's settling. */
-  private readonly _asking = new Set<QbraidConfigKey>();
   private _started = false;
-}
-
-type ISyncOptionsResolver = NonNullable<
-  ICredentialsSyncOptions['resolveConflict']
->;
-
-namespace Private {
-  /** The settings of `keys`, for a message. */
-  export function names(keys: ReadonlyArray<QbraidConfigKey>): string {
-    return keys.map(key => SETTING_OF[key]).join(', ');
-  }
-
-  export const CREDENTIAL_KEYS: QbraidConfigKey[] = CREDENTIAL_FIELDS.filter(
-    field => field.authenticates
-  ).map(field => field.configKey);
-
-  export const SETTING_OF = Object.fromEntries(
-    SYNCED_FIELDS.map(field => [field.configKey, field.setting])
-  ) as Record<QbraidConfigKey, SyncedSetting>;
-
-  /** The URL as the session would use it, or `null` when it cannot. */
-  export function usableUrl(value: string): string | null {
-    try {
-      return normalizeBaseUrl(value);
-    } catch {
-      return null;
-    }
-  }
-
-  /**
-   * A key's value in `file`; a URL normalized, so the trailing `/` that
-   * qbraid-core writes is the same URL and never a reason to write.
-   */
-  export function valueOf(
-    file: QbraidrcFile,
-    key: QbraidConfigKey
-  ): string | null {
-    const value = file.get(key);
-    return key === 'url' && value !== null
-      ? (usableUrl(value) ?? value)
-      : value;
-  }
-
-  export function fileValues(
-    file: QbraidrcFile
-  ): Partial<Record<QbraidConfigKey, string | null>> {
-    return Object.fromEntries(
-      CONFIG_KEYS.map(key => [key, valueOf(file, key)])
-    );
-  }
 }

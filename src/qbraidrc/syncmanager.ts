@@ -19,9 +19,7 @@ import { WAITING_STATUS } from './status';
 /** The sync's working parts, loaded when the sync starts. */
 type Engine = typeof import('./engine');
 
-/**
- * Options of the sync manager.
- */
+/** Options of the sync manager. */
 export interface IQbraidrcSyncManagerOptions {
   /** The session whose config fallback is the qbraidrc store (its owner's power). */
   session: { setConfigStore(store: IQbraidConfigStore | null): void };
@@ -58,9 +56,7 @@ export interface IQbraidrcSyncManagerOptions {
  * secrets never come to the browser, and none goes into the settings.
  */
 export class QbraidrcSyncManager implements IQbraidCredentialsSync {
-  /**
-   * Create a manager; nothing happens before `start`.
-   */
+  /** Create a manager; nothing happens before `start`. */
   constructor(options: IQbraidrcSyncManagerOptions) {
     this._options = options;
     this._status = { ...WAITING_STATUS };
@@ -76,9 +72,7 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
     return this._statusChanged;
   }
 
-  /**
-   * Begin with the loaded settings, and follow their changes.
-   */
+  /** Begin with the loaded settings, and follow their changes. */
   async start(settings: ISettingRegistry.ISettings): Promise<void> {
     this._settings = settings;
     this._store = this._options.keyStore ?? new SettingsKeyStore({ settings });

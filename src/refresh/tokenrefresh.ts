@@ -54,9 +54,7 @@ export interface IRefreshRecord {
   expiresAt: number;
 }
 
-/**
- * Options of a refresher.
- */
+/** Options of a refresher. */
 export interface IAccessTokenRefresherOptions {
   /** The access token in force, or `null` (an API key needs no refresh). */
   token: () => string | null;
@@ -82,9 +80,7 @@ export interface IAccessTokenRefresherOptions {
  * `Poll` whose interval is set after each tick.
  */
 export class AccessTokenRefresher {
-  /**
-   * Create a refresher; nothing happens before `start()`.
-   */
+  /** Create a refresher; nothing happens before `start()`. */
   constructor(options: IAccessTokenRefresherOptions) {
     this._options = options;
     this._now = options.now ?? Date.now;

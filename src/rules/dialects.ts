@@ -40,9 +40,7 @@ export interface IDialect {
   readonly retryAfterMillisecondsAbove: number | null;
 }
 
-/**
- * The two dialects (`src/rules/rules.json`, which the server half reads too).
- */
+/** The two dialects (`src/rules/rules.json`, which the server half reads too). */
 export const DIALECTS = Object.fromEntries(
   Object.entries(RULES.dialects).map(([version, dialect]) => [
     version,
@@ -50,9 +48,7 @@ export const DIALECTS = Object.fromEntries(
   ])
 ) as unknown as Readonly<Record<ApiVersion, IDialect>>;
 
-/**
- * The dialect of today's API, used when nothing says otherwise.
- */
+/** The dialect of today's API, used when nothing says otherwise. */
 export const DEFAULT_API_VERSION = RULES.defaultApiVersion as ApiVersion;
 
 /**
@@ -102,9 +98,7 @@ export function endpointForApiKey(
   return RULES.keyHost.urlTemplate.replace('{host}', host);
 }
 
-/**
- * The credential headers a dialect sends for `values`.
- */
+/** The credential headers a dialect sends for `values`. */
 export function credentialHeaders(
   version: ApiVersion,
   values: Readonly<Partial<Record<CredentialProperty, string | null>>>
@@ -120,9 +114,7 @@ export function credentialHeaders(
   return headers;
 }
 
-/**
- * The fields a dialect reads.
- */
+/** The fields a dialect reads. */
 export function fieldsOf(version: ApiVersion): ICredentialField[] {
   return CREDENTIAL_FIELDS.filter(field => field.dialects.includes(version));
 }

@@ -11,9 +11,7 @@ export type ServerErrorCode =
   | 'server_unreachable'
   | 'server_error';
 
-/**
- * The codes the page gives its own errors.
- */
+/** The codes the page gives its own errors. */
 export const PAGE_ERROR_CODES = [
   'aborted',
   'closed',
@@ -58,9 +56,7 @@ export const PAGE_ERROR_CODES = [
 export type QbraidErrorCode =
   (typeof PAGE_ERROR_CODES)[number] | ServerErrorCode;
 
-/**
- * What an error was created with.
- */
+/** What an error was created with. */
 export interface IQbraidErrorOptions {
   /** HTTP status of the answer; 0 when there was none. */
   status?: number;
@@ -81,9 +77,7 @@ export interface IQbraidErrorOptions {
  * The message never contains a credential of the session that raised it.
  */
 export class QbraidApiError extends Error {
-  /**
-   * Create an error; `message` is redacted with `options.secrets`.
-   */
+  /** Create an error; `message` is redacted with `options.secrets`. */
   constructor(message: string, options: IQbraidErrorOptions = {}) {
     super(redact(message, options.secrets ?? []));
     this.name = new.target.name;
@@ -114,18 +108,12 @@ export class QbraidApiError extends Error {
   readonly details: Readonly<Record<string, unknown>> | null;
 }
 
-/**
- * The API refused the credentials (401/403), or they belong to another user.
- */
+/** The API refused the credentials (401/403), or they belong to another user. */
 export class AuthError extends QbraidApiError {}
 
-/**
- * The session is misconfigured or closed, or a config value cannot be used.
- */
+/** The session is misconfigured or closed, or a config value cannot be used. */
 export class ConfigError extends QbraidApiError {
-  /**
-   * Create an error with one of this package's codes.
-   */
+  /** Create an error with one of this package's codes. */
   constructor(
     message: string,
     options: IQbraidErrorOptions & { code?: QbraidErrorCode } = {}
@@ -134,13 +122,9 @@ export class ConfigError extends QbraidApiError {
   }
 }
 
-/**
- * No usable answer arrived: connection refused or reset, timeout, CORS refusal.
- */
+/** No usable answer arrived: connection refused or reset, timeout, CORS refusal. */
 export class QbraidNetworkError extends QbraidApiError {
-  /**
-   * Create a network error of the given kind.
-   */
+  /** Create a network error of the given kind. */
   constructor(
     message: string,
     kind: QbraidNetworkError.Kind,
@@ -157,9 +141,7 @@ export class QbraidNetworkError extends QbraidApiError {
   readonly via: 'server' | 'direct';
 }
 
-/**
- * A namespace for QbraidNetworkError statics.
- */
+/** A namespace for QbraidNetworkError statics. */
 export namespace QbraidNetworkError {
   /** How the request failed. */
   export type Kind = 'connect' | 'read' | 'timeout';

@@ -18,15 +18,11 @@ export type ApiVersion = 'v1' | 'legacy';
  */
 export type ApiVersionOption = 'auto' | ApiVersion;
 
-/**
- * The session property of each credential.
- */
+/** The session property of each credential. */
 export type CredentialProperty =
   'userEmail' | 'apiKey' | 'accessToken' | 'refreshToken' | 'idToken';
 
-/**
- * The settings-registry name of each credential (`schema/plugin.json`).
- */
+/** The settings-registry name of each credential (`schema/plugin.json`). */
 export type CredentialSetting =
   'email' | 'apiKey' | 'accessToken' | 'refreshToken' | 'idToken';
 
@@ -37,9 +33,7 @@ export type CredentialSetting =
 export type QbraidConfigKey =
   'email' | 'api-key' | 'access-token' | 'refresh-token' | 'id-token' | 'url';
 
-/**
- * One credential: every name it has and how each dialect uses it.
- */
+/** One credential: every name it has and how each dialect uses it. */
 export interface ICredentialField {
   /** The session property (and `QbraidSession` option). */
   readonly property: CredentialProperty;
@@ -70,9 +64,7 @@ export interface ICredentialField {
 export const CREDENTIAL_FIELDS =
   RULES.fields as ReadonlyArray<ICredentialField>;
 
-/**
- * The settings the sync mirrors in qbraidrc: the credentials, then the base URL.
- */
+/** The settings the sync mirrors in qbraidrc: the credentials, then the base URL. */
 export type SyncedSetting = CredentialSetting | 'baseUrl';
 
 /**
@@ -90,9 +82,7 @@ export const SYNCED_FIELDS: ReadonlyArray<{
   RULES.urlField as { setting: 'baseUrl'; configKey: 'url' }
 ];
 
-/**
- * The qbraidrc keys the sync mirrors.
- */
+/** The qbraidrc keys the sync mirrors. */
 export const CONFIG_KEYS: ReadonlyArray<QbraidConfigKey> = SYNCED_FIELDS.map(
   field => field.configKey
 );
@@ -110,17 +100,13 @@ export const CREDENTIAL_HEADERS: ReadonlyArray<string> = [
   ])
 ];
 
-/**
- * Values that sign a person out: every credential cleared.
- */
+/** Values that sign a person out: every credential cleared. */
 export const SIGNED_OUT: Readonly<Record<CredentialSetting, ''>> =
   Object.fromEntries(
     CREDENTIAL_FIELDS.map(field => [field.setting, ''])
   ) as Record<CredentialSetting, ''>;
 
-/**
- * The field of a session property.
- */
+/** The field of a session property. */
 export function fieldOf(property: CredentialProperty): ICredentialField {
   return CREDENTIAL_FIELDS.find(field => field.property === property)!;
 }

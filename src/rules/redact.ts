@@ -2,9 +2,7 @@ import BOOK from './rules.json';
 
 const RULES = BOOK.redaction;
 
-/**
- * The placeholder that replaces a secret in any text the session produces.
- */
+/** The placeholder that replaces a secret in any text the session produces. */
 export const REDACTED = '[redacted]';
 
 /**

@@ -16,9 +16,7 @@ export function isLoopback(hostname: string): boolean {
   );
 }
 
-/**
- * The origin of `url`, or `null` when it is not a URL.
- */
+/** The origin of `url`, or `null` when it is not a URL. */
 export function originOf(url: string): string | null {
   try {
     return new URL(url).origin;

@@ -1,4 +1,4 @@
-import { fieldsOf } from '../rules/dialects';
+import { endpointForApiKey, fieldsOf } from '../rules/dialects';
 import { ApiVersion, fieldOf } from '../rules/fields';
 import { AuthError, ConfigError, QbraidApiError } from '../rules/errors';
 import { credentialsChanged, IState } from './resolve';
@@ -10,8 +10,10 @@ import type {
   IQbraidIdentity,
   IQbraidRequestInit,
   IQbraidSession,
-  QbraidConfigKey
+  QbraidConfigKey,
+  QbraidRetryUpdate
 } from '../tokens';
+import type { ICandidateValues, IQbraidSessionOptions } from './options';
 
 /**
  * The session's calls that are more than one request: the credentials
@@ -19,9 +21,7 @@ import type {
  * candidate. They load with the first of them, not with the lab.
  */
 
-/**
- * What these calls read and change of the session that is not public.
- */
+/** What these calls read and change of the session that is not public. */
 export interface ISessionInside {
   /** The values in force. */
   state(): IState;
@@ -152,6 +152,41 @@ export async function saveConfig(
   saved.url = normalizeBaseUrl(values.baseUrl || session.baseUrl);
   await config.save(saved);
   inside.refresh();
+}
+
+/**
+ * `QbraidSession.candidate`: a session for entered values (made by `make`),
+ * resolved as `session` would resolve them.
+ */
+export function candidate<
+  S extends IQbraidSession & { update(values: QbraidRetryUpdate): void }
+>(
+  session: IQbraidSession,
+  values: ICandidateValues,
+  options: Pick<IQbraidSessionOptions, 'maxRetryAfter' | 'transport' | 'sleep'>,
+  make: (options: IQbraidSessionOptions) => S
+): S {
+  const baseUrl =
+    values.baseUrl ||
+    (values.apiVersion === 'legacy'
+      ? null
+      : endpointForApiKey(values.apiKey)) ||
+    (values.apiVersion ? null : session.baseUrl);
+  const probe = make({
+    userEmail: values.userEmail || null,
+    apiKey: values.apiKey,
+    baseUrl,
+    apiVersion:
+      values.apiVersion || (values.baseUrl ? 'auto' : session.apiVersion),
+    env: {},
+    ...options
+  });
+  // The retry settings in force are this dialect's: they apply to a
+  // candidate of the same API only.
+  if (probe.apiVersion === session.apiVersion) {
+    probe.update(session.retryOptions);
+  }
+  return probe;
 }
 
 namespace Private {

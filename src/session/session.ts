@@ -1,9 +1,10 @@
 import { ISignal, Signal } from '@lumino/signaling';
 import { lazy } from '../lazy';
+import { SessionVerbs } from './verbs';
 import type { IRequestContext } from './attempt';
 import type { ISessionInside } from './calls';
 import { ConfigError } from '../rules/errors';
-import { endpointForApiKey, fieldsOf } from '../rules/dialects';
+import { fieldsOf } from '../rules/dialects';
 import type { ApiVersion } from '../rules/fields';
 import {
   assignExplicit,
@@ -27,79 +28,43 @@ import type {
   QbraidRetryUpdate
 } from '../tokens';
 
+import {
+  ICandidateValues,
+  IQbraidSessionOptions,
+  checkedMethod,
+  MAX_RESPONSE_BYTES,
+  processEnv,
+  readAll
+} from './options';
+
+export type { ICandidateValues, IQbraidSessionOptions } from './options';
 export type { IServerHeldCredentials } from './resolve';
-
-/**
- * The values a sign-in is about to save.
- */
-export interface ICandidateValues {
-  userEmail?: string | null;
-  apiKey: string;
-  baseUrl?: string | null;
-  apiVersion?: IQbraidCredentials['apiVersion'];
-}
-
-/**
- * Options of a QbraidSession: the SDK's constructor arguments plus what the
- * browser needs injected (config store, transport, clock).
- */
-export interface IQbraidSessionOptions
-  extends IQbraidCredentials, QbraidRetryUpdate {
-  /** Where credentials come from when not given (the qbraidrc). */
-  config?: IQbraidConfigStore;
-  /**
-   * Environment variables consulted after the config store (the field
-   * table's: `QBRAID_API_KEY`, `QBRAID_ACCESS_TOKEN`, `QBRAID_API_URL`,
-   * `JUPYTERHUB_USER`, ...); `process.env` in Node.
-   */
-  env?: Record<string, string | undefined>;
-  /** What sends requests; by default a direct `QbraidTransport` on the global fetch. */
-  transport?: IQbraidTransport;
-  /** Waits between retries; resolves after `ms`, rejects when `signal` aborts. */
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** Milliseconds since the epoch (for HTTP-date `Retry-After`). */
-  now?: () => number;
-  /** Requests wait for this before they start (e.g. user settings loaded). */
-  ready?: Promise<unknown>;
-  /** Longest `Retry-After` in seconds that is waited for (default: the dialect's, v1 5, legacy 120). */
-  maxRetryAfter?: number;
-  /** Largest answer read, in bytes; a longer one is cut off with an error (default 16 MB). */
-  maxResponseBytes?: number;
-}
 
 export { MAX_CREDENTIAL_LENGTH } from '../rules/validation';
 
 /**
  * A session to the qBraid API: the browser/Node counterpart of the Python
- * `qbraid.api.QbraidSession` (legacy dialect) and of qbraid-core's
- * `QbraidSessionV1` (v1 dialect, the default).
- *
- * Credentials resolve as in the SDKs: the value given (argument or `update`),
- * then the config store (qbraidrc), then the environment. The base URL
- * resolves, for v1, from the argument, `QBRAID_API_URL`, the host a
- * white-label API key names, qbraidrc `url`, then
- * `https://api-v2.qbraid.com/api/v1`; for legacy from the argument, qbraidrc
- * `url`, then `https://api.qbraid.com/api`. The dialect (`apiVersion`) is
- * given, or told from the base URL. Credentials are sent as the dialect's
- * headers (see `fields.ts`). Requests retry per `RetryPolicy` with the
- * dialect's defaults, answer parsed JSON, reject with `QbraidApiError` kinds
- * whose messages never contain a credential, and never carry a credential
- * through a redirect to another origin.
+ * `qbraid.api.QbraidSession` (legacy) and of qbraid-core's `QbraidSessionV1`
+ * (v1, the default). Credentials resolve as in the SDKs: the value given,
+ * then the config store (qbraidrc), then the environment; the base URL as
+ * `resolve.ts` says; the dialect is given or told from the base URL.
+ * Requests retry per `RetryPolicy` with the dialect's defaults, answer
+ * parsed JSON, reject with `QbraidApiError` kinds whose messages never hold
+ * a credential, and never carry one through a redirect to another origin.
  */
-export class QbraidSession implements IQbraidSession {
-  /**
-   * Create a session. Throws `ConfigError` for an unusable value.
-   */
+export class QbraidSession extends SessionVerbs implements IQbraidSession {
+  /** Create a session. Throws `ConfigError` for an unusable value. */
   constructor(options: IQbraidSessionOptions = {}) {
+    super();
     this._config = options.config ?? null;
-    this._env = options.env ?? Private.processEnv();
+    this._env = options.env ?? processEnv();
     this._transport = options.transport ?? null;
     this._transport?.changed?.connect(this._onRouteChanged, this);
     this._now = options.now ?? Date.now;
     this._maxRetryAfter = options.maxRetryAfter;
     this._context = this._makeContext(
       options.sleep ?? null,
-      options.maxResponseBytes ?? Private.MAX_RESPONSE_BYTES
+      options.maxResponseBytes ?? MAX_RESPONSE_BYTES
     );
     this.ready = Promise.resolve(options.ready).then(() => {
       this._isReady = true;
@@ -183,22 +148,14 @@ export class QbraidSession implements IQbraidSession {
     return this._closed;
   }
 
-  /**
-   * Send a request and resolve with the parsed JSON body (`null` when empty).
-   */
+  /** Send a request and resolve with the parsed JSON body (`null` when empty). */
   async request<T = unknown>(
     method: string,
     path: string,
     init: IQbraidRequestInit = {}
   ): Promise<T> {
-    const verb = method.toUpperCase();
     this._checkOpen();
-    if (!Private.METHOD.test(verb) || Private.FORBIDDEN_METHODS.has(verb)) {
-      throw new ConfigError(
-        `"${method}" is not a method fetch can send (CONNECT, TRACE and TRACK are forbidden).`,
-        { code: 'invalid_method' }
-      );
-    }
+    const verb = checkedMethod(method);
     if (!this._isReady) {
       await this.ready;
       this._checkOpen();
@@ -211,53 +168,6 @@ export class QbraidSession implements IQbraidSession {
     this._checkOpen();
     const url = joinUrl(this._state.baseUrl, path, init.params);
     return (await send(this._context, verb, url, init)) as T;
-  }
-
-  /** Sends a GET request. */
-  get<T = unknown>(path: string, init?: IQbraidRequestInit): Promise<T> {
-    return this.request<T>('GET', path, init);
-  }
-
-  /** Sends a HEAD request. */
-  head(path: string, init?: IQbraidRequestInit): Promise<null> {
-    return this.request<null>('HEAD', path, init);
-  }
-
-  /** Sends an OPTIONS request. */
-  options<T = unknown>(path: string, init?: IQbraidRequestInit): Promise<T> {
-    return this.request<T>('OPTIONS', path, init);
-  }
-
-  /** Sends a DELETE request. */
-  delete<T = unknown>(path: string, init?: IQbraidRequestInit): Promise<T> {
-    return this.request<T>('DELETE', path, init);
-  }
-
-  /** Sends a POST request with `json` as its body. */
-  post<T = unknown>(
-    path: string,
-    json?: unknown,
-    init?: IQbraidRequestInit
-  ): Promise<T> {
-    return this.request<T>('POST', path, { ...init, json });
-  }
-
-  /** Sends a PUT request with `json` as its body. */
-  put<T = unknown>(
-    path: string,
-    json?: unknown,
-    init?: IQbraidRequestInit
-  ): Promise<T> {
-    return this.request<T>('PUT', path, { ...init, json });
-  }
-
-  /** Sends a PATCH request with `json` as its body. */
-  patch<T = unknown>(
-    path: string,
-    json?: unknown,
-    init?: IQbraidRequestInit
-  ): Promise<T> {
-    return this.request<T>('PATCH', path, { ...init, json });
   }
 
   /**
@@ -283,11 +193,8 @@ export class QbraidSession implements IQbraidSession {
   getConfigVariable(name: QbraidConfigKey): string | null {
     if (this._server) {
       // The server's qbraidrc: what is not secret, and never a secret.
-      return name === 'email'
-        ? this._server.email
-        : name === 'url'
-          ? this._server.url
-          : null;
+      const shown = { email: this._server.email, url: this._server.url };
+      return name === 'email' || name === 'url' ? shown[name] : null;
     }
     return this._config?.get(name) || null;
   }
@@ -312,29 +219,16 @@ export class QbraidSession implements IQbraidSession {
     values: ICandidateValues,
     options: { maxRetryAfter?: number } = {}
   ): Promise<QbraidSession> {
-    const baseUrl =
-      values.baseUrl ||
-      (values.apiVersion === 'legacy'
-        ? null
-        : endpointForApiKey(values.apiKey)) ||
-      (values.apiVersion ? null : this.baseUrl);
-    const probe = new QbraidSession({
-      userEmail: values.userEmail || null,
-      apiKey: values.apiKey,
-      baseUrl,
-      apiVersion:
-        values.apiVersion || (values.baseUrl ? 'auto' : this.apiVersion),
-      env: {},
-      maxRetryAfter: options.maxRetryAfter,
-      transport: this._transport ?? undefined,
-      sleep: this._context.sleep ?? undefined
-    });
-    // The retry settings in force are this dialect's: they apply to a
-    // candidate of the same API only.
-    if (probe.apiVersion === this.apiVersion) {
-      probe.update(this.retryOptions);
-    }
-    return probe;
+    return (await Private.calls()).candidate(
+      this,
+      values,
+      {
+        ...options,
+        transport: this._transport ?? undefined,
+        sleep: this._context.sleep ?? undefined
+      },
+      given => new QbraidSession(given)
+    );
   }
 
   /**
@@ -491,16 +385,7 @@ export class QbraidSession implements IQbraidSession {
         this._server
           ? JSON.stringify([this._server.held, this._server.revision ?? null])
           : JSON.stringify(this._state.headers),
-      // Every reader, one after the other; one that fails is passed over.
-      rereadCredentials: async () => {
-        for (const reader of [...this._readers]) {
-          try {
-            await reader();
-          } catch {
-            // The credentials stay as they were read last.
-          }
-        }
-      },
+      rereadCredentials: () => readAll(this._readers),
       checkOpen: () => this._checkOpen()
     };
   }
@@ -551,28 +436,6 @@ export class QbraidSession implements IQbraidSession {
 }
 
 namespace Private {
-  export const METHOD = /^[A-Z]+$/;
-
-  /** Methods the Fetch standard refuses to send. */
-  export const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
-
-  /** The largest answer read (the server half's proxy has the same cap). */
-  export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
-
-  /**
-   * Node's environment, or none in a browser. Read through `globalThis` so
-   * the lab's webpack does not bundle its `process` polyfill for a bare
-   * `process` reference (a browser has no environment to read).
-   */
-  export function processEnv(): Record<string, string | undefined> {
-    const node = (
-      globalThis as {
-        process?: { env?: Record<string, string | undefined> };
-      }
-    ).process;
-    return node?.env ?? {};
-  }
-
   /** The calls beyond one request, loaded with the first. */
   export const calls = lazy(
     () => import(/* webpackChunkName: "session" */ './calls')

@@ -1,6 +1,7 @@
 import { ISignal, Signal } from '@lumino/signaling';
 import { ConfigError } from '../rules/errors';
 import type { QbraidSession } from './session';
+import { SessionVerbs } from './verbs';
 import type {
   IQbraidCredentials,
   IQbraidIdentity,
@@ -18,11 +19,10 @@ import type {
  * is sent by this view, never by the owner's object. The owner is kept in a
  * private class field, which no script outside this class can read.
  */
-export class QbraidSessionView implements IQbraidSession {
-  /**
-   * A view of `owner`; it follows the owner until the owner is closed.
-   */
+export class QbraidSessionView extends SessionVerbs implements IQbraidSession {
+  /** A view of `owner`; it follows the owner until the owner is closed. */
   constructor(owner: QbraidSession) {
+    super();
     this.#owner = owner;
     owner.changed.connect((_, args) => this.#changed.emit(args));
     Object.freeze(this);
@@ -77,39 +77,6 @@ export class QbraidSessionView implements IQbraidSession {
     init?: IQbraidRequestInit
   ): Promise<T> {
     return this.#owner.request<T>(method, path, init);
-  }
-  get<T = unknown>(path: string, init?: IQbraidRequestInit): Promise<T> {
-    return this.#owner.get<T>(path, init);
-  }
-  head(path: string, init?: IQbraidRequestInit): Promise<null> {
-    return this.#owner.head(path, init);
-  }
-  options<T = unknown>(path: string, init?: IQbraidRequestInit): Promise<T> {
-    return this.#owner.options<T>(path, init);
-  }
-  delete<T = unknown>(path: string, init?: IQbraidRequestInit): Promise<T> {
-    return this.#owner.delete<T>(path, init);
-  }
-  post<T = unknown>(
-    path: string,
-    json?: unknown,
-    init?: IQbraidRequestInit
-  ): Promise<T> {
-    return this.#owner.post<T>(path, json, init);
-  }
-  put<T = unknown>(
-    path: string,
-    json?: unknown,
-    init?: IQbraidRequestInit
-  ): Promise<T> {
-    return this.#owner.put<T>(path, json, init);
-  }
-  patch<T = unknown>(
-    path: string,
-    json?: unknown,
-    init?: IQbraidRequestInit
-  ): Promise<T> {
-    return this.#owner.patch<T>(path, json, init);
   }
   verify(init?: IQbraidRequestInit): Promise<IQbraidIdentity> {
     return this.#owner.verify(init);

@@ -4,9 +4,7 @@ import { PageKeyStore } from './pagestore';
 import { ServerKeyStore } from './serverstore';
 import { ISettingsKeyStoreOptions, SettingsKeyStore } from './settingsstore';
 
-/**
- * What decides where the key is kept.
- */
+/** What decides where the key is kept. */
 export interface IChooseKeyStoreOptions extends ISettingsKeyStoreOptions {
   /** The Jupyter server the lab runs on. */
   serverSettings: ServerConnection.ISettings;

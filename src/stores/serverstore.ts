@@ -37,9 +37,7 @@ export interface IHeldCredentials {
   token_expires_at?: number | null;
 }
 
-/**
- * What a sign-in to the server answers: the held credentials and the account.
- */
+/** What a sign-in to the server answers: the held credentials and the account. */
 export interface IServerSignIn extends IHeldCredentials {
   identity: { email: string };
 }

@@ -15,23 +15,17 @@ import type {
   QbraidRetryUpdate
 } from '../tokens';
 
-/**
- * Values of the mirrored settings (`''` means unset).
- */
+/** Values of the mirrored settings (`''` means unset). */
 export type CredentialValues = Record<SyncedSetting, string>;
 
-/**
- * What the sync needs of the settings: their values, a change signal, a save.
- */
+/** What the sync needs of the settings: their values, a change signal, a save. */
 export interface ISyncedSettings {
   readonly values: CredentialValues;
   readonly changed: ISignal<unknown, unknown>;
   save(values: Partial<CredentialValues>): Promise<void>;
 }
 
-/**
- * The user settings of the session plugin, as `schema/plugin.json` defines them.
- */
+/** The user settings of the session plugin, as `schema/plugin.json` defines them. */
 export type IQbraidSettings = Partial<Record<CredentialSetting, string>> & {
   baseUrl?: string;
   apiVersion?: ApiVersionOption;
@@ -82,9 +76,7 @@ export function describeSettingsErrors(errors: unknown): string {
   );
 }
 
-/**
- * Each refused setting named, with why (the validator's words, never the value).
- */
+/** Each refused setting named, with why (the validator's words, never the value). */
 export function settingsErrorReasons(errors: unknown): string {
   const list = Array.isArray(errors)
     ? (errors as ISettingsValidationError[])
@@ -138,9 +130,7 @@ export function applySettings(
  * in one write of the user settings.
  */
 export class RegistrySettings implements ISyncedSettings {
-  /**
-   * Wrap loaded settings.
-   */
+  /** Wrap loaded settings. */
   constructor(private readonly _settings: ISettingRegistry.ISettings) {}
 
   /** The mirrored values (`''` when unset). */

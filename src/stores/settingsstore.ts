@@ -26,9 +26,7 @@ import {
  */
 export type Notify = (kind: 'info' | 'warning' | 'error', text: string) => void;
 
-/**
- * Options of the settings store.
- */
+/** Options of the settings store. */
 export interface ISettingsKeyStoreOptions {
   /** The loaded settings of the session plugin; `null`: none (the session keeps its values). */
   settings?: ISettingRegistry.ISettings | null;
@@ -55,9 +53,7 @@ export interface ISettingsKeyStoreOptions {
  * build on this one, since the settings that are no key apply to them too.
  */
 export class SettingsKeyStore implements IQbraidKeyStore {
-  /**
-   * Create a store; nothing is applied before `connect`.
-   */
+  /** Create a store; nothing is applied before `connect`. */
   constructor(options: ISettingsKeyStoreOptions = {}) {
     this.options = options;
     const settings = options.settings ?? null;

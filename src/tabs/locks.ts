@@ -39,9 +39,7 @@ export function holdLock<T>(name: string, task: () => Promise<T>): Promise<T> {
   return locks.request(name, { mode: 'shared' }, task);
 }
 
-/**
- * Whether a tab of the lab holds `name` (call it where this tab does not).
- */
+/** Whether a tab of the lab holds `name` (call it where this tab does not). */
 export async function isHeldElsewhere(name: string): Promise<boolean> {
   const locks = Private.locks();
   if (!locks || typeof locks.query !== 'function') {
@@ -51,9 +49,7 @@ export async function isHeldElsewhere(name: string): Promise<boolean> {
   return (state.held ?? []).some(lock => lock.name === name);
 }
 
-/**
- * The part of the Web Locks API used here.
- */
+/** The part of the Web Locks API used here. */
 interface ILockManager {
   request<T>(name: string, task: () => Promise<T>): Promise<T>;
   request<T>(

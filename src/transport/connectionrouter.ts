@@ -18,9 +18,7 @@ import {
  */
 export type ConnectionMode = 'auto' | 'server' | 'direct';
 
-/**
- * Options of a connection router.
- */
+/** Options of a connection router. */
 export interface IConnectionRouterOptions {
   /** The Jupyter server's settings (where the server half would be). */
   serverSettings: ServerConnection.ISettings;
@@ -45,9 +43,7 @@ export interface IConnectionRouterOptions {
  * request, whichever comes first.
  */
 export class ConnectionRouter implements IQbraidTransport {
-  /**
-   * Create a router; nothing is requested before `start()` or a request.
-   */
+  /** Create a router; nothing is requested before `start()` or a request. */
   constructor(options: IConnectionRouterOptions) {
     const { serverSettings } = options;
     this._direct = options.direct ?? new QbraidTransport();

@@ -22,9 +22,7 @@ export const PROXY_ERROR_HEADER = 'X-Qbraid-Proxy-Error';
  * followed by the proxy, within the origins it may reach.
  */
 export class ProxyTransport implements IQbraidTransport {
-  /**
-   * Create a transport for the Jupyter server of `settings`.
-   */
+  /** Create a transport for the Jupyter server of `settings`. */
   constructor(private readonly _settings: ServerConnection.ISettings) {}
 
   /**

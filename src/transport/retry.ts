@@ -2,9 +2,7 @@ import { checkRetryCounts } from './retryoptions';
 
 export { RETRY_OPTIONS } from './retryoptions';
 
-/**
- * One failed attempt, as the retry policy sees it.
- */
+/** One failed attempt, as the retry policy sees it. */
 export type AttemptFailure =
   /** No connection was made: nothing reached the server. */
   | { kind: 'connect' }
@@ -13,15 +11,11 @@ export type AttemptFailure =
   /** The server answered with an error status. */
   | { kind: 'status'; status: number; retryAfter?: string | null };
 
-/**
- * What the policy decided after a failure.
- */
+/** What the policy decided after a failure. */
 export type RetryDecision =
   { retry: true; delayMs: number } | { retry: false; reason: string };
 
-/**
- * Options of a retry policy; defaults are the Python SDK's.
- */
+/** Options of a retry policy; defaults are the Python SDK's. */
 export interface IRetryPolicyOptions {
   /** Upper bound of all retries of one request (default 5). */
   total?: number;
@@ -75,9 +69,7 @@ export class RetryPolicy {
   /** The longest wait between two attempts, in seconds (urllib3's BACKOFF_MAX). */
   static readonly BACKOFF_MAX = 120;
 
-  /**
-   * Create a policy.
-   */
+  /** Create a policy. */
   constructor(options: IRetryPolicyOptions = {}) {
     const counts = checkRetryCounts({
       total: options.total ?? 5,
@@ -104,9 +96,7 @@ export class RetryPolicy {
   /** `Retry-After` seconds above this are milliseconds (`null`: never). */
   readonly retryAfterMillisecondsAbove: number | null;
 
-  /**
-   * The wait before retry `n` (1-based), in milliseconds.
-   */
+  /** The wait before retry `n` (1-based), in milliseconds. */
   backoffMs(n: number): number {
     if (n <= 1) {
       return 0;

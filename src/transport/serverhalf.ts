@@ -20,9 +20,7 @@ export const SERVER_ERROR_CODES = Object.keys(
 
 export type { ServerErrorCode } from '../rules/errors';
 
-/**
- * What `GET qbraid-session/info` says.
- */
+/** What `GET qbraid-session/info` says. */
 export interface IServerInfo {
   version: string;
   features: { proxy: boolean; qbraidrc: boolean; credentials?: boolean };
@@ -42,9 +40,7 @@ export interface IServerInfo {
  * one of `ServerConnection`'s.
  */
 export class ServerHalfError extends QbraidApiError {
-  /**
-   * Create an error; `status` is 0 when the Jupyter server did not answer.
-   */
+  /** Create an error; `status` is 0 when the Jupyter server did not answer. */
   constructor(
     message: string,
     status: number,
@@ -79,9 +75,7 @@ export class ServerHalfError extends QbraidApiError {
   }
 }
 
-/**
- * The URL of a server-half route.
- */
+/** The URL of a server-half route. */
 export function serverHalfUrl(
   settings: ServerConnection.ISettings,
   route: string
@@ -135,9 +129,7 @@ export async function sendToServerHalf(
   }
 }
 
-/**
- * An answer of the server half: its JSON body and headers.
- */
+/** An answer of the server half: its JSON body and headers. */
 export interface IServerAnswer<T> {
   data: T;
   headers: Headers;

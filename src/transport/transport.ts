@@ -3,9 +3,7 @@ import { QbraidApiError } from '../rules/errors';
 import type { IQbraidConnection } from '../tokens';
 import { CREDENTIAL_HEADERS } from '../rules/fields';
 
-/**
- * One request as the transport sends it.
- */
+/** One request as the transport sends it. */
 export interface ITransportRequest {
   method: string;
   url: string;
@@ -32,13 +30,9 @@ export interface IQbraidTransport {
   readonly changed?: ISignal<unknown, void>;
 }
 
-/**
- * How a request failed before any answer arrived.
- */
+/** How a request failed before any answer arrived. */
 export class TransportError extends Error {
-  /**
-   * Create a transport error.
-   */
+  /** Create a transport error. */
   constructor(
     message: string,
     readonly kind: 'connect' | 'read',
@@ -53,9 +47,7 @@ export class TransportError extends Error {
   readonly via: 'server' | 'direct';
 }
 
-/**
- * Options of a transport.
- */
+/** Options of a transport. */
 export interface IQbraidTransportOptions {
   /** The real fetch; the global one by default (resolved at call time). */
   fetch?: typeof fetch;
@@ -77,9 +69,7 @@ export interface IQbraidTransportOptions {
  *   an error instead of a blind follow.
  */
 export class QbraidTransport implements IQbraidTransport {
-  /**
-   * Create a transport.
-   */
+  /** Create a transport. */
   constructor(options: IQbraidTransportOptions = {}) {
     this._fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this._maxRedirects = options.maxRedirects ?? 30;
@@ -185,9 +175,7 @@ namespace Private {
 
   export const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-  /**
-   * Error codes (Node/undici) that mean no connection was made.
-   */
+  /** Error codes (Node/undici) that mean no connection was made. */
   const CONNECT_CODES = new Set([
     'ECONNREFUSED',
     'ENOTFOUND',
@@ -197,9 +185,7 @@ namespace Private {
     'UND_ERR_CONNECT_TIMEOUT'
   ]);
 
-  /**
-   * The method after a redirect, as browsers and requests' `rebuild_method` do.
-   */
+  /** The method after a redirect, as browsers and requests' `rebuild_method` do. */
   export function becomesGet(status: number, method: string): boolean {
     const verb = method.toUpperCase();
     return (
@@ -208,9 +194,7 @@ namespace Private {
     );
   }
 
-  /**
-   * The chain of causes of an error, outermost first.
-   */
+  /** The chain of causes of an error, outermost first. */
   function causes(error: unknown): unknown[] {
     const chain: unknown[] = [];
     let current = error;

@@ -4,9 +4,7 @@ import { CommandRegistry } from '@lumino/commands';
 import { SignInModel } from './signinmodel';
 import { describeError } from './errormessages';
 
-/**
- * The command ids of the extension.
- */
+/** The command ids of the extension. */
 export namespace CommandIDs {
   export const signIn = 'qbraid:sign-in';
   export const signOut = 'qbraid:sign-out';
@@ -14,9 +12,7 @@ export namespace CommandIDs {
   export const openSettings = 'qbraid:open-settings';
 }
 
-/**
- * What `qbraid:check-connection` resolves with (also for scripts and tests).
- */
+/** What `qbraid:check-connection` resolves with (also for scripts and tests). */
 export interface ICheckConnectionResult {
   ok: boolean;
   email: string | null;
@@ -24,9 +20,7 @@ export interface ICheckConnectionResult {
   error: string | null;
 }
 
-/**
- * What the commands act on.
- */
+/** What the commands act on. */
 export interface ICommandsOptions {
   status: SignInModel;
   trans: TranslationBundle;

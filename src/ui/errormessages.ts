@@ -8,9 +8,7 @@ import {
   QbraidNetworkError
 } from '../rules/errors';
 
-/**
- * Where a request went and came from, for messages about it.
- */
+/** Where a request went and came from, for messages about it. */
 export interface IErrorContext {
   /** The API base URL the request went to. */
   baseUrl: string;

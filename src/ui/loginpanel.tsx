@@ -12,9 +12,7 @@ import type { SignInModel } from './signinmodel';
  * it is saved), who is signed in, sign out. It renders the connection status.
  */
 export class LoginPanel extends ReactWidget {
-  /**
-   * Create the panel.
-   */
+  /** Create the panel. */
   constructor(
     private readonly _status: SignInModel,
     private readonly _trans: TranslationBundle
@@ -37,9 +35,7 @@ export class LoginPanel extends ReactWidget {
   }
 }
 
-/**
- * Where a qBraid API key is obtained (the account page of qBraid's site).
- */
+/** Where a qBraid API key is obtained (the account page of qBraid's site). */
 const API_KEY_PAGE = 'https://account.qbraid.com';
 
 function LoginView({ status, trans }: IViewProps): JSX.Element {

@@ -2,9 +2,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { FieldProps } from '@rjsf/utils';
 import * as React from 'react';
 
-/**
- * Props of a masked input.
- */
+/** Props of a masked input. */
 export interface IMaskedInputProps {
   id: string;
   value: string;

@@ -2,9 +2,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { Panel, Widget } from '@lumino/widgets';
 import { qbraidIcon } from './icons';
 
-/**
- * A widget that can put the keyboard focus on its first field.
- */
+/** A widget that can put the keyboard focus on its first field. */
 export interface IFocusable extends Widget {
   focusFirst(): void;
 }
@@ -17,9 +15,7 @@ export interface IFocusable extends Widget {
  * again.
  */
 export class QbraidSidebar extends Panel {
-  /**
-   * Create the sidebar; `create` makes its panel (its code may be loaded then).
-   */
+  /** Create the sidebar; `create` makes its panel (its code may be loaded then). */
   constructor(
     private readonly _create: () => Promise<IFocusable>,
     private readonly _trans: TranslationBundle

@@ -12,22 +12,16 @@ import type {
   IQbraidSession
 } from '../tokens';
 
-/**
- * Where the user stands with the qBraid API.
- */
+/** Where the user stands with the qBraid API. */
 export type SignInState =
   'signed-out' | 'unverified' | 'checking' | 'signed-in' | 'error';
 
-/**
- * What a person enters to sign in.
- */
+/** What a person enters to sign in. */
 export type ISignInValues = IQbraidKeyStore.ISignIn;
 
 export type { IAccount } from './account';
 
-/**
- * Options of the sign-in model.
- */
+/** Options of the sign-in model. */
 export interface ISignInModelOptions {
   session: QbraidSession;
   /** Where the credentials are kept: a sign-in keeps them there (by default nowhere but the session, after a check). */
@@ -49,9 +43,7 @@ export interface ISignInModelOptions {
  * the session's credentials, signs out. No DOM.
  */
 export class SignInModel {
-  /**
-   * Create the status of a session.
-   */
+  /** Create the status of a session. */
   constructor(options: ISignInModelOptions) {
     this.session = options.session;
     this._store = options.store ?? Private.connected(this.session);
@@ -188,9 +180,7 @@ export class SignInModel {
     });
   }
 
-  /**
-   * Check the session's credentials (`GET /identity`).
-   */
+  /** Check the session's credentials (`GET /identity`). */
   async check(): Promise<IQbraidIdentity | null> {
     if (!this.hasCredentials) {
       this._identity = null;
@@ -214,9 +204,7 @@ export class SignInModel {
     }
   }
 
-  /**
-   * Clear the credentials (settings and qbraidrc).
-   */
+  /** Clear the credentials (settings and qbraidrc). */
   async signOut(): Promise<void> {
     await this._signOut();
     this._identity = null;

@@ -11,9 +11,7 @@ import { shown } from './shown';
  * Clicking it (or Enter/Space) opens the login panel.
  */
 export class QbraidStatusItem extends ReactWidget {
-  /**
-   * Create the item.
-   */
+  /** Create the item. */
   constructor(
     private readonly _status: SignInModel,
     private readonly _trans: TranslationBundle,
