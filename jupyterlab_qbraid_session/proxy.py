@@ -191,67 +191,73 @@ class Upstream:
     async def _send(
         self, method: str, url: str, headers: dict[str, str], body: bytes
     ) -> tuple[int, dict[str, str], bytes]:
-        host = urlsplit(url).netloc
-        client = self.client
+        client = self.client  # first: it reads the environment's proxies with the client
         proxy = environment_proxy_url(url, self._proxies)
         try:
             async with client.request(
                 method, url, headers=headers, data=body or None, proxy=proxy, allow_redirects=False
             ) as response:
-                if not 200 <= response.status <= 599:
-                    # An interim or unknown status (101 Switching Protocols, ...) is no answer to pass on.
-                    raise failure(
-                        "read", "upstream_protocol", f"{host} answered with status {response.status}, not an HTTP answer."
-                    )
-                check_encoding(response.headers.get("Content-Encoding"), host)
-                chunks = []
-                size = 0
-                async for chunk in response.content.iter_chunked(65536):
-                    size += len(chunk)
-                    if size > self.config.max_response_bytes:
-                        # Not a failure to retry: the same answer would come again.
-                        raise failure(
-                            "refused",
-                            "response_too_large",
-                            f"The answer of {host} is larger than {self.config.max_response_bytes} bytes; it was cut off.",
-                        )
-                    chunks.append(chunk)
-                # aiohttp decoded the body (the cap counted decoded bytes): its encoding no longer applies.
-                answer_headers = {name.lower(): value for name, value in response.headers.items()}
-                answer_headers.pop("content-encoding", None)
-                return response.status, answer_headers, b"".join(chunks)
+                return await self._read(response, urlsplit(url).netloc)
         except QbraidHTTPError:
             raise
-        except aiohttp.ClientHttpProxyError as err:
-            raise failure("connect", "upstream_connect", _describe_proxy_status(err.status, url, proxy)) from None
-        except aiohttp.ClientConnectorCertificateError:
-            raise failure("connect", "upstream_connect", _untrusted(host)) from None
-        except aiohttp.ClientProxyConnectionError:
-            raise failure("connect", "upstream_connect", _proxy_refused(proxy)) from None
-        except aiohttp.ConnectionTimeoutError:
-            raise failure(
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, TypeError, UnicodeError) as err:
+            raise self._failure(err, url, proxy) from None
+
+    async def _read(self, response, host: str) -> tuple[int, dict[str, str], bytes]:
+        """The status, headers and body of ``response``, the body capped."""
+        if not 200 <= response.status <= 599:
+            # An interim or unknown status (101 Switching Protocols, ...) is no answer to pass on.
+            raise failure("read", "upstream_protocol", f"{host} answered with status {response.status}, not an HTTP answer.")
+        check_encoding(response.headers.get("Content-Encoding"), host)
+        chunks = []
+        size = 0
+        async for chunk in response.content.iter_chunked(65536):
+            size += len(chunk)
+            if size > self.config.max_response_bytes:
+                # Not a failure to retry: the same answer would come again.
+                raise failure(
+                    "refused",
+                    "response_too_large",
+                    f"The answer of {host} is larger than {self.config.max_response_bytes} bytes; it was cut off.",
+                )
+            chunks.append(chunk)
+        # aiohttp decoded the body (the cap counted decoded bytes): its encoding no longer applies.
+        answer_headers = {name.lower(): value for name, value in response.headers.items()}
+        answer_headers.pop("content-encoding", None)
+        return response.status, answer_headers, b"".join(chunks)
+
+    def _failure(self, err: BaseException, url: str, proxy) -> QbraidHTTPError:
+        """What a failed exchange with the API was, and whether anything reached it."""
+        host = urlsplit(url).netloc
+        if isinstance(err, aiohttp.ClientHttpProxyError):
+            return failure("connect", "upstream_connect", _describe_proxy_status(err.status, url, proxy))
+        if isinstance(err, aiohttp.ClientConnectorCertificateError):
+            return failure("connect", "upstream_connect", _untrusted(host))
+        if isinstance(err, aiohttp.ClientProxyConnectionError):
+            return failure("connect", "upstream_connect", _proxy_refused(proxy))
+        if isinstance(err, aiohttp.ConnectionTimeoutError):
+            return failure(
                 "connect",
                 "upstream_connect",
                 f"No connection to {host} within {self.config.pool_timeout + self.config.connect_timeout:g} s "
                 f"(at most {self.config.max_connections_per_origin} at once go to one API); nothing was sent.",
-            ) from None
-        except aiohttp.ClientConnectorError as err:
+            )
+        if isinstance(err, aiohttp.ClientConnectorError):
             if isinstance(getattr(err, "os_error", None), ssl.SSLCertVerificationError):
-                raise failure("connect", "upstream_connect", _untrusted(host)) from None
-            raise failure("connect", "upstream_connect", f"Could not connect to {host}.") from None
-        except (asyncio.TimeoutError, aiohttp.SocketTimeoutError):
-            raise failure("read", "upstream_timeout", f"{host} did not answer in time.") from None
-        except aiohttp.ClientResponseError as err:
-            raise failure("read", "upstream_protocol", f"{host} sent an answer that is not valid HTTP ({err.status}).") from None
-        except aiohttp.ClientError as err:
-            raise failure("read", "upstream_read", f"The connection to {host} failed: {type(err).__name__}.") from None
-        except (ValueError, TypeError, UnicodeError):
-            # aiohttp refuses a header value or URL it cannot send; nothing went out.
-            raise failure(
-                "refused",
-                "invalid_request",
-                "The request could not be forwarded: a header or the URL holds characters HTTP does not allow.",
-            ) from None
+                return failure("connect", "upstream_connect", _untrusted(host))
+            return failure("connect", "upstream_connect", f"Could not connect to {host}.")
+        if isinstance(err, (asyncio.TimeoutError, aiohttp.SocketTimeoutError)):
+            return failure("read", "upstream_timeout", f"{host} did not answer in time.")
+        if isinstance(err, aiohttp.ClientResponseError):
+            return failure("read", "upstream_protocol", f"{host} sent an answer that is not valid HTTP ({err.status}).")
+        if isinstance(err, aiohttp.ClientError):
+            return failure("read", "upstream_read", f"The connection to {host} failed: {type(err).__name__}.")
+        # aiohttp refuses a header value or URL it cannot send; nothing went out.
+        return failure(
+            "refused",
+            "invalid_request",
+            "The request could not be forwarded: a header or the URL holds characters HTTP does not allow.",
+        )
 
 
 async def _within(seconds: float, work):

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as ts from 'typescript';
 
 /*
  * The shape of the source tree, as CONTRIBUTING.md's map draws it: folders
@@ -137,8 +138,68 @@ describe("CONTRIBUTING's map of the source tree", () => {
     expect(cycles).toEqual([]);
   });
 
+  it('has no module over 450 lines', () => {
+    const long = files
+      .filter(file => /\.tsx?$/.test(file))
+      .map(file => [file, lineCount(file)] as const)
+      .filter(([, lines]) => lines > 450);
+    expect(long).toEqual([]);
+  });
+
+  it('has no function over 60 lines (a React view over 80)', () => {
+    const long = files
+      .filter(file => /\.tsx?$/.test(file))
+      .flatMap(file => functionsOf(file))
+      .filter(f => f.lines > (f.view ? 80 : 60))
+      .map(f => `${f.where} (${f.lines} lines)`);
+    expect(long).toEqual([]);
+  });
+
   it('reads the imports it judges', () => {
     expect(imports('src/session/session.ts')).toContain('src/lazy.ts');
     expect(order.indexOf('plugins')).toBeLessThan(order.indexOf('rules'));
+    const measured = functionsOf('src/lazy.ts');
+    expect(measured.map(f => [f.where, f.lines])).toContainEqual([
+      'src/lazy.ts:5 lazy',
+      8
+    ]);
   });
 });
+
+/** The number of lines of a file. */
+function lineCount(file: string): number {
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf-8');
+  return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+}
+
+/** Every function with a body: where it starts, its length, whether it is a React view. */
+function functionsOf(
+  file: string
+): { where: string; lines: number; view: boolean }[] {
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf-8');
+  const source = ts.createSourceFile(
+    file,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS
+  );
+  const found: { where: string; lines: number; view: boolean }[] = [];
+  const line = (at: number) => source.getLineAndCharacterOfPosition(at).line;
+  const visit = (node: ts.Node) => {
+    if (ts.isFunctionLike(node) && 'body' in node && node.body) {
+      const start = line(node.getStart());
+      const name =
+        node.name?.getText() ??
+        ((node.parent as { name?: ts.Node }).name?.getText() || '(anonymous)');
+      found.push({
+        where: `${file}:${start + 1} ${name}`,
+        lines: line(node.end) - start + 1,
+        view: file.endsWith('.tsx') && /^[A-Z]/.test(name)
+      });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
