@@ -5,13 +5,13 @@
  */
 import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
-import { ConfigError, PAGE_ERROR_CODES, QbraidApiError } from '../rules/errors';
+import { ConfigError, QbraidApiError, QbraidErrorCode } from '../rules/errors';
 import { SERVER_ERROR_CODES, ServerHalfError } from '../transport/serverhalf';
 import { QbraidSession } from '../session/session';
 import { QbraidSessionView } from '../session/sessionview';
 import { QbraidTransport } from '../transport/transport';
 import { QbraidrcFile } from '../qbraidrc/file';
-import { describeError } from '../ui/errormessages';
+import { describeError, errorSteps } from '../ui/errormessages';
 import { LoginPanel } from '../ui/loginpanel';
 import { SignInModel } from '../ui/signinmodel';
 import { QbraidStatusItem } from '../ui/statusitem';
@@ -155,8 +155,18 @@ describe('errors of the Jupyter server half', () => {
 });
 
 describe('one vocabulary of errors', () => {
-  it.each(PAGE_ERROR_CODES.map(code => [code]))(
-    "the page's %s says what happened and what to do",
+  const every = Object.keys(errorSteps(trans)) as QbraidErrorCode[];
+
+  it("has a step for the page's codes and every code of the server half", () => {
+    expect(every).toEqual(expect.arrayContaining([...SERVER_ERROR_CODES]));
+    expect(every).toEqual(
+      expect.arrayContaining(['invalid_base_url', 'read_only_session'])
+    );
+    expect(every.length).toBeGreaterThan(SERVER_ERROR_CODES.length + 20);
+  });
+
+  it.each(every.map(code => [code]))(
+    '%s says what happened and what to do',
     code => {
       const said = 'The page said this.';
       const message = describeError(

@@ -12,49 +12,47 @@ export type ServerErrorCode =
   | 'server_error';
 
 /** The codes the page gives its own errors. */
-export const PAGE_ERROR_CODES = [
-  'aborted',
-  'closed',
-  'connect',
-  'read',
-  'timeout',
-  'invalid_base_url',
-  'invalid_credential',
-  'invalid_setting',
-  'invalid_option',
-  'invalid_request',
-  'invalid_method',
-  'invalid_json',
-  'invalid_identity',
-  'unsupported_dialect',
-  'foreign_url',
-  'redirect_hidden',
-  'too_many_redirects',
-  'response_too_large',
-  'no_credentials',
-  'credential_mismatch',
-  'credentials_on_server',
-  'no_config_store',
-  'no_server_route',
-  'read_only_session',
-  'qbraidrc_conflict',
-  'qbraidrc_hidden',
-  'qbraidrc_interpolation',
-  'qbraidrc_load',
-  'qbraidrc_outside_root',
-  'qbraidrc_permission',
-  'qbraidrc_syntax',
-  'qbraidrc_too_large',
-  'qbraidrc_value'
-] as const;
+export type PageErrorCode =
+  | 'aborted'
+  | 'closed'
+  | 'connect'
+  | 'read'
+  | 'timeout'
+  | 'invalid_base_url'
+  | 'invalid_credential'
+  | 'invalid_setting'
+  | 'invalid_option'
+  | 'invalid_request'
+  | 'invalid_method'
+  | 'invalid_json'
+  | 'invalid_identity'
+  | 'unsupported_dialect'
+  | 'foreign_url'
+  | 'redirect_hidden'
+  | 'too_many_redirects'
+  | 'response_too_large'
+  | 'no_credentials'
+  | 'credential_mismatch'
+  | 'credentials_on_server'
+  | 'no_config_store'
+  | 'no_server_route'
+  | 'read_only_session'
+  | 'qbraidrc_conflict'
+  | 'qbraidrc_hidden'
+  | 'qbraidrc_interpolation'
+  | 'qbraidrc_load'
+  | 'qbraidrc_outside_root'
+  | 'qbraidrc_permission'
+  | 'qbraidrc_syntax'
+  | 'qbraidrc_too_large'
+  | 'qbraidrc_value';
 
 /**
  * Every code of this package's errors, the server half's included: one
  * vocabulary, each with one message that says what to do
  * (`describeError`). An error from the API carries the API's own code.
  */
-export type QbraidErrorCode =
-  (typeof PAGE_ERROR_CODES)[number] | ServerErrorCode;
+export type QbraidErrorCode = PageErrorCode | ServerErrorCode;
 
 /** What an error was created with. */
 export interface IQbraidErrorOptions {
