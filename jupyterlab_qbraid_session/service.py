@@ -27,11 +27,12 @@ from .errors import QbraidHTTPError
 from .inifile import edit_default
 from .qbraidrc import QbraidrcFile, display_path
 from .redaction import redact_text
+from .rules import BOOK
 
-#: What of the check's answer goes back to the browser: who the account is, nothing else.
-IDENTITY_FIELDS = ("email", "userName", "organizationId", "userId")
-#: The longest identity value passed on (a name, an organization); longer ones are cut.
-IDENTITY_MAX = 256
+#: What of the check's answer goes back to the browser (who the account is, nothing else), and
+#: the longest value passed on: the rule book's ``identity``.
+IDENTITY_FIELDS = tuple(BOOK["identity"]["fields"])
+IDENTITY_MAX = BOOK["identity"]["maxLength"]
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -163,8 +164,9 @@ def identity_of(version: str, content: bytes, secrets: list[str]) -> Optional[di
         answer = json.loads(content)
     except ValueError:
         return None
-    if version == "v1":
-        answer = answer.get("data") if isinstance(answer, dict) and answer.get("success") is True else None
+    envelope = BOOK["identity"]["envelope"][version]
+    if envelope is not None:
+        answer = answer.get(envelope) if isinstance(answer, dict) and answer.get("success") is True else None
     if not isinstance(answer, dict) or not isinstance(answer.get("email"), str) or not answer["email"]:
         return None
     identity = {

@@ -11,6 +11,7 @@ from jupyterlab_qbraid_session.credentials import detect_api_version, endpoint_f
 from jupyterlab_qbraid_session.errors import QbraidHTTPError
 from jupyterlab_qbraid_session.origins import is_loopback
 from jupyterlab_qbraid_session.rules import BOOK, ERROR_CODES, valid_credential, valid_email
+from jupyterlab_qbraid_session.service import identity_of
 
 CASES = json.loads((Path(__file__).parent / "cases" / "rules.json").read_text("utf-8"))
 
@@ -49,3 +50,9 @@ def test_every_error_code_comes_with_its_status(code):
 def test_an_error_code_outside_the_book_is_a_bug():
     with pytest.raises(ValueError):
         QbraidHTTPError("no_such_code", "why")
+
+
+@pytest.mark.parametrize("version, body, email", CASES["identity"])
+def test_the_account_in_a_check_answer(version, body, email):
+    identity = identity_of(version, json.dumps(body).encode(), [])
+    assert (identity["email"] if identity else None) == email

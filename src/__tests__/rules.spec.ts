@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { detectApiVersion, endpointForApiKey } from '../rules/dialects';
+import { IDENTITY } from '../session/calls';
 import { SERVER_ERROR_CODES } from '../transport/serverhalf';
 import { isLoopback } from '../rules/url';
 import { credentialProblem } from '../rules/validation';
@@ -59,6 +60,13 @@ describe('the rule book, as the page applies it', () => {
       expect(
         value !== '' && credentialProblem(fieldOf('userEmail'), value) === null
       ).toBe(ok);
+    }
+  );
+
+  it.each(CASES.identity as ['v1' | 'legacy', unknown, string | null][])(
+    'the %s check answer %j names %j',
+    (version, body, email) => {
+      expect(IDENTITY[version](body)?.email ?? null).toBe(email);
     }
   );
 

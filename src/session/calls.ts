@@ -1,4 +1,5 @@
 import { endpointForApiKey, fieldsOf } from '../rules/dialects';
+import RULES from '../rules/rules.json';
 import { ApiVersion, fieldOf } from '../rules/fields';
 import { AuthError, ConfigError, QbraidApiError } from '../rules/errors';
 import { credentialsChanged, IState } from './resolve';
@@ -45,11 +46,8 @@ export interface ISessionInside {
 export const IDENTITY: Readonly<
   Record<ApiVersion, (body: unknown) => IQbraidIdentity | null>
 > = {
-  v1: body => {
-    const answer = body as { success?: unknown; data?: unknown } | null;
-    return answer?.success === true ? Private.withEmail(answer.data) : null;
-  },
-  legacy: body => Private.withEmail(body)
+  v1: body => Private.withEmail(Private.unwrap('v1', body)),
+  legacy: body => Private.withEmail(Private.unwrap('legacy', body))
 };
 
 /** `QbraidSession.verify`. */
@@ -190,6 +188,18 @@ export function candidate<
 }
 
 namespace Private {
+  /** The account in a check's answer, by the rule book's envelope of `version`. */
+  export function unwrap(version: ApiVersion, body: unknown): unknown {
+    const key = (RULES.identity.envelope as Record<string, string | null>)[
+      version
+    ];
+    if (key === null) {
+      return body;
+    }
+    const answer = body as Record<string, unknown> | null;
+    return answer?.success === true ? answer[key] : null;
+  }
+
   export function withEmail(data: unknown): IQbraidIdentity | null {
     const identity = data as IQbraidIdentity | null;
     // The email becomes a header (legacy) and a qbraidrc line: it must be
