@@ -4,10 +4,13 @@ and, when the server stops, closes the pooled connections to the qBraid APIs."""
 
 from __future__ import annotations
 
+import os
+
 from jupyter_server.extension.application import ExtensionApp
 
 from .blocking import BoundedRunner
 from .config import QbraidProxy
+from .hub import KEY_STORAGE_ENV
 from .handlers import CredentialsHandler, InfoHandler, ProxyHandler, QbraidrcHandler
 from .proxy import Upstream
 from .qbraidrc import QbraidrcFile
@@ -36,6 +39,10 @@ class QbraidSessionApp(ExtensionApp):
         self.files = FileAccess(self.qbraidrc, BoundedRunner(), self.proxy_config)
         self.credentials = CredentialsService(self.files, self.upstream)
         self.token_refresher = TokenRefresher(self.credentials.held, self.upstream, self.log)
+        if os.environ.get(KEY_STORAGE_ENV) == "server":
+            # Started by a hub that handed this server the key: the lab keeps it here by default.
+            page_config = self.serverapp.web_app.settings.setdefault("page_config_data", {})
+            page_config["qbraidKeyStorage"] = "server"
 
     def initialize_handlers(self) -> None:
         both = {"service": self.credentials, "upstream": self.upstream}

@@ -262,7 +262,13 @@ class CredentialsHandler(QbraidHandler):
         expires = self.refresher.expires_at if "access-token" in held.values else None
         self.set_header("Cache-Control", "no-store")
         self.finish(
-            {**held.public(), "path": self.service.files.shown_path, "token_expires_at": expires, **extra}
+            {
+                **held.public(),
+                "path": self.service.files.shown_path,
+                "token_expires_at": expires,
+                "from_hub": self.service.from_hub,
+                **extra,
+            }
         )
 
     @tornado.web.authenticated

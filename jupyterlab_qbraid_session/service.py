@@ -24,6 +24,7 @@ from .credentials import (
     valid_email,
 )
 from .errors import QbraidHTTPError
+from .hub import KEY_STORAGE_ENV
 from .inifile import edit_default
 from .qbraidrc import QbraidrcFile, display_path
 from .redaction import redact_text
@@ -71,6 +72,11 @@ class CredentialsService:
         self._upstream = upstream
         self._environ = environ
         self._held: Optional[tuple[tuple, HeldCredentials]] = None
+
+    @property
+    def from_hub(self) -> bool:
+        """Whether a JupyterHub handed this server the key (``QBRAID_KEY_STORAGE=server``)."""
+        return self._environ.get(KEY_STORAGE_ENV) == "server"
 
     async def held(self) -> HeldCredentials:
         """The credentials this server holds now: qbraidrc ``[default]``, then the environment.

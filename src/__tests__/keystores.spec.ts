@@ -93,9 +93,15 @@ describe('a key store another extension provides', () => {
 
 describe('chooseKeyStore', () => {
   const serverSettings = ServerConnection.makeSettings();
-  const settings = (keyStorage: string) =>
+  /** Settings whose key storage is `keyStorage`: the user's, an administrator's default, or the schema's. */
+  const settings = (
+    keyStorage: string,
+    by: 'user' | 'admin' | 'schema' = 'user'
+  ) =>
     ({
       composite: { keyStorage },
+      user: by === 'user' ? { keyStorage } : {},
+      default: () => (by === 'admin' ? keyStorage : 'settings'),
       changed: new Signal({})
     }) as unknown as ISettingRegistry.ISettings;
 
@@ -118,6 +124,34 @@ describe('chooseKeyStore', () => {
       expect(store.canKeepForPage).toBe(kind === 'page');
     }
   );
+
+  it.each([
+    ['schema', 'settings', 'server'],
+    ['user', 'settings', 'settings'],
+    ['admin', 'server', 'server'],
+    ['user', 'server', 'server']
+  ] as const)(
+    'where a hub handed the server the key, a %s key storage "%s" keeps it in the %s',
+    (by, keyStorage, kind) => {
+      const store = chooseKeyStore({
+        settings: settings(keyStorage, by),
+        serverSettings,
+        lite: false,
+        serverDefault: 'server'
+      });
+      expect(store.kind).toBe(kind);
+    }
+  );
+
+  it("an administrator's default wins over a server without a hub", () => {
+    const store = chooseKeyStore({
+      settings: settings('server', 'admin'),
+      serverSettings,
+      lite: false,
+      serverDefault: ''
+    });
+    expect(store.kind).toBe('server');
+  });
 
   it('keeps the key in the settings when there are none to read', () => {
     expect(chooseKeyStore({ serverSettings, lite: false }).kind).toBe(

@@ -22,7 +22,8 @@ const HELD: IHeldCredentials = {
   api_version: 'v1',
   path: '~/.qbraid/qbraidrc',
   revision: 'r-1',
-  token_expires_at: null
+  token_expires_at: null,
+  from_hub: false
 };
 
 /** A Jupyter server with the credentials route: records what it was sent. */
@@ -163,6 +164,23 @@ describe('SignInModel while the Jupyter server holds the key', () => {
     };
     await serverKeys.refresh();
     expect(status.keyLocation).toContain('its environment (QBRAID_API_KEY)');
+  });
+
+  it('says that a key from the hub login stays after a sign-out here', async () => {
+    const { server, serverKeys, status } = make();
+    server.held = {
+      ...HELD,
+      sources: { 'api-key': 'QBRAID_API_KEY' },
+      from_hub: true
+    };
+    await serverKeys.refresh();
+    expect(status.keyLocation).toContain('its environment (QBRAID_API_KEY)');
+    expect(status.keyLocation).toContain(
+      'It comes from your JupyterHub login: signing out here clears only ~/.qbraid/qbraidrc'
+    );
+    server.held = { ...HELD, from_hub: true };
+    await serverKeys.refresh();
+    expect(status.keyLocation).not.toContain('JupyterHub');
   });
 
   it('says what to do when the server has no credentials route', async () => {

@@ -1,11 +1,12 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { Notification } from '@jupyterlab/apputils';
+import { PageConfig } from '@jupyterlab/coreutils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { inJupyterLite } from '../lite/jupyterlite';
 import { AccessTokenRefresher } from '../refresh/tokenrefresh';
 import type { QbraidSession } from '../session/session';
-import { chooseKeyStore } from '../stores/choose';
+import { askedKeyStorage, chooseKeyStore } from '../stores/choose';
 import { SettingsKeyStore } from '../stores/settingsstore';
 import type { IQbraidKeyStore } from '../tokens';
 import {
@@ -45,8 +46,15 @@ export async function configureSession(
     notify: Private.notify,
     trans
   };
+  const serverDefault = PageConfig.getOption('qbraidKeyStorage');
   const store =
-    provided ?? chooseKeyStore({ ...options, serverSettings, lite });
+    provided ??
+    chooseKeyStore({
+      ...options,
+      serverSettings,
+      lite,
+      serverDefault
+    });
   if (provided) {
     // The other settings (API, retries) still apply.
     await new SettingsKeyStore({ ...options, credentials: false }).connect(
@@ -55,7 +63,12 @@ export async function configureSession(
   }
   await store.connect(session);
   if (settings) {
-    Private.follow(settings, router, provided ? null : store, trans);
+    Private.follow(
+      settings,
+      router,
+      provided ? null : () => askedKeyStorage({ settings, serverDefault }),
+      trans
+    );
   }
   // A refused access token: read the credentials again (once per request).
   session.addCredentialsReader(() => store.reread());
@@ -79,14 +92,15 @@ namespace Private {
   export function follow(
     settings: ISettingRegistry.ISettings,
     router: ConnectionRouter,
-    chosen: IQbraidKeyStore | null,
+    chosen: (() => unknown) | null,
     trans: TranslationBundle
   ): void {
+    const first = chosen?.();
     const apply = () => {
       router.mode =
         (settings.composite['connection'] as ConnectionMode) ?? 'auto';
-      const asked = settings.composite['keyStorage'];
-      if (chosen && (asked === 'server') !== (chosen.kind === 'server')) {
+      const asked = chosen?.();
+      if (chosen && asked !== first) {
         Notification.info(
           trans.__(
             'Reload this page to keep your qBraid key where the key storage setting now says (%1).',

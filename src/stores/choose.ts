@@ -10,6 +10,11 @@ export interface IChooseKeyStoreOptions extends ISettingsKeyStoreOptions {
   serverSettings: ServerConnection.ISettings;
   /** Whether the lab is JupyterLite (no Jupyter server: the settings are the browser's storage). */
   lite: boolean;
+  /**
+   * The key storage the Jupyter server asks for by default (`server` where a
+   * JupyterHub handed it the key); a user's or an administrator's setting wins.
+   */
+  serverDefault?: string;
 }
 
 /**
@@ -20,11 +25,27 @@ export interface IChooseKeyStoreOptions extends ISettingsKeyStoreOptions {
 export function chooseKeyStore(
   options: IChooseKeyStoreOptions
 ): IQbraidKeyStore {
-  const asked = options.settings?.composite['keyStorage'];
+  const asked = askedKeyStorage(options);
   if (asked === 'server') {
     return new ServerKeyStore(options.serverSettings, options);
   }
   return options.lite
     ? new PageKeyStore(options)
     : new SettingsKeyStore(options);
+}
+
+/**
+ * The key storage in force: the user's setting, else an administrator's
+ * default (overrides.json), else the server's, else the schema's.
+ */
+export function askedKeyStorage(
+  options: Pick<IChooseKeyStoreOptions, 'settings' | 'serverDefault'>
+): unknown {
+  const settings = options.settings;
+  const user = settings?.user['keyStorage'];
+  const admin = settings?.default('keyStorage');
+  if (user !== undefined || (admin !== undefined && admin !== 'settings')) {
+    return user ?? admin;
+  }
+  return options.serverDefault || settings?.composite['keyStorage'];
 }

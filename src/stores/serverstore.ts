@@ -35,6 +35,8 @@ export interface IHeldCredentials {
   revision: string;
   /** When the access token the server holds and keeps alive expires (Unix seconds), if known. */
   token_expires_at?: number | null;
+  /** Whether a JupyterHub handed the server the key (from the user's hub login). */
+  from_hub?: boolean;
 }
 
 /** What a sign-in to the server answers: the held credentials and the account. */
@@ -95,8 +97,13 @@ export class ServerKeyStore extends SettingsKeyStore {
     const places = sources.map(source =>
       source === 'qbraidrc' ? state.path : `its environment (${source})`
     );
+    const hub =
+      state.from_hub && sources.some(source => source !== 'qbraidrc')
+        ? ' It comes from your JupyterHub login: signing out here clears only ' +
+          `${state.path}, and the hub's key stays until an administrator removes it.`
+        : '';
     return places.length
-      ? `Your key is held by the Jupyter server in ${places.join(' and ')}; this page never sees it.`
+      ? `Your key is held by the Jupyter server in ${places.join(' and ')}; this page never sees it.${hub}`
       : `Your key will be held by the Jupyter server in ${state.path}; this page never sees it.`;
   }
 
@@ -243,7 +250,8 @@ export class ServerKeyStore extends SettingsKeyStore {
       api_version: data.api_version,
       path: data.path,
       revision: data.revision,
-      token_expires_at: data.token_expires_at ?? null
+      token_expires_at: data.token_expires_at ?? null,
+      from_hub: data.from_hub === true
     };
     if (this._error || JSON.stringify(state) !== JSON.stringify(this._state)) {
       this._state = state;
