@@ -22,7 +22,7 @@ import { JupyterServer } from '../src/__tests__/integration/jupyterserver';
 const ROOT = path.resolve(__dirname, '..');
 const PYTHON = process.env.PYTHON ?? 'python3';
 /** Interleaved pairs of lab loads (with and without the extension). */
-const LOADS = 12;
+const LOADS = 30;
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
