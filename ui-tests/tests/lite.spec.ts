@@ -23,21 +23,28 @@ async function openSite(page: Page): Promise<void> {
     config['jupyter-config-data'].exposeAppInBrowser = true;
     await route.fulfill({ response, json: config });
   });
+  await page.goto(`${SITE}/lab/index.html`);
+  await appStarted(page);
+  await expect(statusItem(page)).toHaveText(/^qBraid: /);
+}
+
+/**
+ * Wait until the app is exposed and restored. The site's service worker
+ * installs on a first visit, and once in a while the page it serves then
+ * does not expose the app: it is reloaded once.
+ */
+async function appStarted(page: Page): Promise<void> {
   const started = () =>
     page.waitForFunction(
       () => (window as any).jupyterapp?.started !== undefined,
       undefined,
       { timeout: 25000 }
     );
-  await page.goto(`${SITE}/lab/index.html`);
-  // The site's service worker installs on a first visit; once in a while the
-  // page it first serves does not expose the app: a reload does.
   await started().catch(async () => {
     await page.reload();
     await started();
   });
   await page.evaluate(() => (window as any).jupyterapp.restored);
-  await expect(statusItem(page)).toHaveText(/^qBraid: /);
 }
 
 const statusItem = (page: Page) => page.locator('.jp-qbraid-StatusItem-text');
@@ -141,10 +148,7 @@ test('loads in JupyterLite: signs in from the browser, and a consumer plugin cal
   expect(await storedSettings(page)).toContain('demo-api-key');
   await expect(panel).toContainText('saved in this browser');
   await page.reload();
-  await page.waitForFunction(
-    () => (window as any).jupyterapp?.started !== undefined
-  );
-  await page.evaluate(() => (window as any).jupyterapp.restored);
+  await appStarted(page);
   await expect(statusItem(page)).toHaveText('qBraid: demo@example.com');
   // Nothing asked a Jupyter server (there is none), nothing failed to load,
   // and no error was shown.
@@ -173,10 +177,7 @@ test('keeps the key for this page only: nothing in the settings, gone after a re
   expect(await storedSettings(page)).toContain('20000');
   await expect(statusItem(page)).toHaveText('qBraid: demo@example.com');
   await page.reload();
-  await page.waitForFunction(
-    () => (window as any).jupyterapp?.started !== undefined
-  );
-  await page.evaluate(() => (window as any).jupyterapp.restored);
+  await appStarted(page);
   await expect(statusItem(page)).toHaveText('qBraid: signed out');
 });
 
