@@ -11,6 +11,7 @@ from jupyter_server.extension.application import ExtensionApp
 from .blocking import BoundedRunner
 from .config import QbraidProxy
 from .hub import KEY_STORAGE_ENV
+from .hubkeys import HubKeys
 from .handlers import CredentialsHandler, InfoHandler, ProxyHandler, QbraidrcHandler
 from .proxy import Upstream
 from .qbraidrc import QbraidrcFile
@@ -49,7 +50,7 @@ class QbraidSessionApp(ExtensionApp):
         self.handlers.extend(
             [
                 (f"/{NAMESPACE}/info", InfoHandler, both),
-                (f"/{NAMESPACE}/proxy", ProxyHandler, both),
+                (f"/{NAMESPACE}/proxy", ProxyHandler, {**both, "hub_keys": HubKeys(log=self.log)}),
                 (f"/{NAMESPACE}/qbraidrc", QbraidrcHandler, {"files": self.files}),
                 (
                     f"/{NAMESPACE}/credentials",

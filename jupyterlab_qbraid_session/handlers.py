@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Optional
 
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
@@ -18,6 +19,7 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from . import __version__
 from .credentials import AUTHENTICATING_HEADERS
 from .errors import PROXY_ERROR_HEADER, QbraidHTTPError, describe
+from .hubkeys import HubKeys
 from .proxy import FORWARDED_HEADERS, Upstream, returned_headers
 from .redaction import redact_in_pieces, redact_text
 from .refresh import TokenRefresher
@@ -98,9 +100,9 @@ class ProxyHandler(QbraidHandler):
     # A failure that says nothing of the API (a refusal, an unexpected error) is not retried.
     failure_kind = "refused"
 
-    def initialize(self, service: CredentialsService, upstream: Upstream, **kwargs) -> None:
+    def initialize(self, service: CredentialsService, upstream: Upstream, hub_keys: HubKeys, **kwargs) -> None:
         super().initialize(**kwargs)
-        self.service, self.upstream = service, upstream
+        self.service, self.upstream, self.hub_keys = service, upstream, hub_keys
         # Set before prepare(): a refused request may still see its body or its connection close.
         self._chunks: list[bytes] = []
         self._size = 0
@@ -136,22 +138,14 @@ class ProxyHandler(QbraidHandler):
         if self._size > upstream.config.max_request_bytes:
             self._too_large(upstream.config.max_request_bytes)
         url = self.get_query_argument("url", "")
-        headers = dict(self.request.headers)
-        added: list[str] = []
-        if self.get_query_argument("credentials", "") == "server":
-            added = await self._add_held_credentials(url, headers)
-        # The handler's own task, which a closed connection cancels: no task of its own per request.
-        self._task = asyncio.current_task()
-        try:
-            status, headers, content = await upstream.forward(
-                self.request.method, url, headers, b"".join(self._chunks)
-            )
-        except asyncio.CancelledError:
-            if self.request.connection.stream.closed():
-                return  # the browser went away; the upstream request is closed
-            raise
-        finally:
-            self._task = None
+        held = self.get_query_argument("credentials", "") == "server"
+        answer = await self._exchange(url, held)
+        if answer is not None and answer[0] == 401 and answer[3] and await self.hub_keys.renew():
+            # The hub had a renewed key for the one the API refused: once more, with it.
+            answer = await self._exchange(url, held)
+        if answer is None:
+            return  # the browser went away; the upstream request is closed
+        status, headers, content, added = answer
         if added:
             # The browser never holds these; an API that echoes one must not hand it over,
             # in the body or in a header.
@@ -170,6 +164,25 @@ class ProxyHandler(QbraidHandler):
         if status in (204, 304) or self.request.method == "HEAD":
             return self.finish(set_content_type=content_type)
         self.finish(content, set_content_type=content_type)
+
+    async def _exchange(self, url: str, held: bool) -> Optional[tuple[int, dict[str, str], bytes, list[str]]]:
+        """Forward the request (with the server's credentials when ``held``): the answer and the
+        secrets added, or None when the browser went away."""
+        headers = dict(self.request.headers)
+        added = await self._add_held_credentials(url, headers) if held else []
+        # The handler's own task, which a closed connection cancels: no task of its own per request.
+        self._task = asyncio.current_task()
+        try:
+            status, answer_headers, content = await self.upstream.forward(
+                self.request.method, url, headers, b"".join(self._chunks)
+            )
+        except asyncio.CancelledError:
+            if self.request.connection.stream.closed():
+                return None
+            raise
+        finally:
+            self._task = None
+        return status, answer_headers, content, added
 
     async def _add_held_credentials(self, url: str, headers: dict[str, str]) -> list[str]:
         """Add the server's credentials for ``url``'s origin, unless the request brings its own;

@@ -16,6 +16,7 @@ the hub's environment needs only this package.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, Mapping, Optional
 
@@ -24,8 +25,12 @@ from .rules import valid_credential
 
 #: The environment variable that tells the single-user server the hub handed it the key.
 KEY_STORAGE_ENV = "QBRAID_KEY_STORAGE"
+#: Where in auth_state the hook read them (JSON), so the server reads a renewed one the same way.
+PATHS_ENV = "QBRAID_AUTH_STATE_PATHS"
+#: The credentials the hook hands over.
+CREDENTIAL_ENV = ("QBRAID_API_KEY", "QBRAID_ACCESS_TOKEN", "QBRAID_API_URL")
 #: What the hook sets, and clears when auth_state has nothing usable.
-HANDED = ("QBRAID_API_KEY", "QBRAID_ACCESS_TOKEN", "QBRAID_API_URL", KEY_STORAGE_ENV)
+HANDED = (*CREDENTIAL_ENV, KEY_STORAGE_ENV, PATHS_ENV)
 
 
 class QbraidAuthStateHook:
@@ -42,6 +47,7 @@ class QbraidAuthStateHook:
         log: Optional[logging.Logger] = None,
     ) -> None:
         self.paths = {"QBRAID_API_KEY": api_key, "QBRAID_ACCESS_TOKEN": access_token, "QBRAID_API_URL": api_url}
+        self.arguments = {"api_key": api_key, "access_token": access_token, "api_url": api_url}
         self.log = log
 
     def __call__(self, spawner: Any, auth_state: Optional[Mapping[str, Any]]) -> None:
@@ -55,6 +61,7 @@ class QbraidAuthStateHook:
         else:
             environment.update(values)
             environment[KEY_STORAGE_ENV] = "server"
+            environment[PATHS_ENV] = json.dumps(self.arguments)
         spawner.environment = environment
 
     def credentials(self, auth_state: Optional[Mapping[str, Any]]) -> tuple[dict[str, str], Optional[str]]:

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from jupyterlab_qbraid_session.hub import KEY_STORAGE_ENV, QbraidAuthStateHook
+from jupyterlab_qbraid_session.hub import KEY_STORAGE_ENV, PATHS_ENV, QbraidAuthStateHook
 
 KEY = "qbr_" + "ab" * 32
 
@@ -22,12 +22,14 @@ def test_a_key_in_auth_state_goes_to_the_environment_with_the_key_storage_signal
     shared = {"OTHER": "kept", "QBRAID_ACCESS_TOKEN": "stale"}
     one = spawner(shared)
     QbraidAuthStateHook()(one, {"qbraid_api_key": KEY, "qbraid_api_url": "https://api.qbraid.example/api/v1"})
+    paths = json.loads(one.environment.pop(PATHS_ENV))
     assert one.environment == {
         "OTHER": "kept",
         "QBRAID_API_KEY": KEY,
         "QBRAID_API_URL": "https://api.qbraid.example/api/v1",
         KEY_STORAGE_ENV: "server",
     }
+    assert paths == {"api_key": "qbraid_api_key", "access_token": None, "api_url": "qbraid_api_url"}
     # The config's dict is never changed: another user's spawner starts from it as it was.
     assert shared == {"OTHER": "kept", "QBRAID_ACCESS_TOKEN": "stale"}
 
@@ -46,6 +48,7 @@ def test_an_oauth_access_token_and_a_nested_path():
     hook = QbraidAuthStateHook(api_key="profile.qbraid.key", access_token="access_token", api_url=None)
     one = spawner()
     hook(one, {"access_token": "tok-123", "profile": {"qbraid": {"key": KEY}}})
+    assert json.loads(one.environment.pop(PATHS_ENV))["api_key"] == "profile.qbraid.key"
     assert one.environment == {"QBRAID_ACCESS_TOKEN": "tok-123", "QBRAID_API_KEY": KEY, KEY_STORAGE_ENV: "server"}
 
 
