@@ -3,8 +3,8 @@
 Where a JupyterHub started this server with the user's qBraid credentials (``hub.py``), a
 refused credential may have been rotated at the hub (its ``refresh_user`` keeps ``auth_state``
 fresh). The server then reads its own user's ``auth_state`` with its own token
-(``JUPYTERHUB_API_TOKEN``, which needs the ``admin:auth_state!user`` scope: README "On a
-JupyterHub") and, when the credentials changed, holds the new ones from then on: in this process's
+(``JUPYTERHUB_API_TOKEN``, which needs the ``read:users!user`` and ``admin:auth_state!user``
+scopes: README "On a JupyterHub") and, when the credentials changed, holds the new ones from then on: in this process's
 environment, which the kernels started afterwards inherit too. No restart, no file written.
 """
 
@@ -16,6 +16,7 @@ import logging
 import os
 import time
 from typing import MutableMapping, Optional
+from urllib.parse import quote
 
 import aiohttp
 
@@ -39,7 +40,9 @@ class HubKeys:
     def available(self) -> bool:
         """Whether a hub handed this server its key and can be asked again."""
         env = self._environ
-        return env.get(KEY_STORAGE_ENV) == "server" and bool(env.get("JUPYTERHUB_API_URL") and env.get("JUPYTERHUB_API_TOKEN"))
+        return env.get(KEY_STORAGE_ENV) == "server" and all(
+            env.get(name) for name in ("JUPYTERHUB_API_URL", "JUPYTERHUB_API_TOKEN", "JUPYTERHUB_USER")
+        )
 
     async def renew(self) -> bool:
         """Ask the hub for the user's credentials; True when they changed (and are now held)."""
@@ -81,8 +84,10 @@ class HubKeys:
         return True
 
     async def _user_model(self) -> Optional[dict]:
-        """``GET $JUPYTERHUB_API_URL/user`` with the server's token: the user's model, or None."""
-        url = self._environ["JUPYTERHUB_API_URL"].rstrip("/") + "/user"
+        """``GET $JUPYTERHUB_API_URL/users/$JUPYTERHUB_USER`` with the server's token: the user's
+        model (``/user``, the token's own, never fills auth_state), or None."""
+        user = quote(self._environ["JUPYTERHUB_USER"], safe="")
+        url = f"{self._environ['JUPYTERHUB_API_URL'].rstrip('/')}/users/{user}"
         headers = {"Authorization": f"token {self._environ['JUPYTERHUB_API_TOKEN']}"}
         try:
             timeout = aiohttp.ClientTimeout(total=10)

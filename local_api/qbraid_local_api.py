@@ -459,7 +459,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, {"ok": True})
         if path == "/_control/tokens":
             # {"lifetime": s} for new expiries; {"expire_in": {token: s}}; {"add": {token: email}};
-            # {"revoke": [token]}: rotation and expiry in seconds, for the tests.
+            # {"revoke": [token]}; {"add_keys": {key: email}}, {"revoke_keys": [key]}: rotation and
+            # expiry in seconds, for the tests.
             with state.lock:
                 if "lifetime" in data:
                     state.token_lifetime = float(data["lifetime"])
@@ -468,6 +469,9 @@ class Handler(BaseHTTPRequestHandler):
                 state.access_tokens.update(data.get("add", {}))
                 for token in data.get("revoke", []):
                     state.access_tokens.pop(token, None)
+                state.accounts.update(data.get("add_keys", {}))
+                for key in data.get("revoke_keys", []):
+                    state.accounts.pop(key, None)
                 return self._send(200, {"ok": True, "refreshes": list(state.refreshes)})
         if path == "/_control/credits":
             with state.lock:

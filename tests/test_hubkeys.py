@@ -18,7 +18,7 @@ HUB_TOKEN = "hub-server-token-1"
 
 
 class FakeHub:
-    """The hub's REST API as a single-user server sees it: ``GET /hub/api/user``."""
+    """The hub's REST API as a single-user server sees it: ``GET /hub/api/users/<name>``."""
 
     def __init__(self) -> None:
         self.auth_state: dict | None = {}
@@ -28,7 +28,7 @@ class FakeHub:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
                 hub.asked.append(self.headers.get("Authorization", ""))
-                if self.path != "/hub/api/user" or self.headers.get("Authorization") != f"token {HUB_TOKEN}":
+                if self.path != "/hub/api/users/ada" or self.headers.get("Authorization") != f"token {HUB_TOKEN}":
                     self.send_response(403)
                     self.end_headers()
                     return
@@ -64,6 +64,7 @@ def hub(monkeypatch, local_api):
     monkeypatch.setenv("QBRAID_API_URL", f"{local_api.origin}/api/v1")
     monkeypatch.setenv("JUPYTERHUB_API_URL", hub.url)
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", HUB_TOKEN)
+    monkeypatch.setenv("JUPYTERHUB_USER", "ada")
     yield hub
     hub.stop()
     local_api.control("tokens", {"revoke": ["hub-token-old-1", "hub-token-new-2"]})
