@@ -221,10 +221,8 @@ namespace Private {
   ): string | null {
     if (error instanceof AuthError) {
       if (error.code === 'credential_mismatch') {
-        return trans.__(
-          '%1 Enter the email of the account the key belongs to, or leave the email empty.',
-          error.message
-        );
+        // What the API said, then the code's step (the table's).
+        return null;
       }
       if (error.code === 'no_credentials') {
         return trans.__('Enter an API key first.');
