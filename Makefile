@@ -29,7 +29,8 @@ lite-site: build
 	cd lite && jupyter lite build
 
 ## test: lint and the suites that need no build first (unit, reliability, security), then the
-## build, then integration, Python (pytest) and browser tests; a summary line per suite
+## build, then integration, Python (pytest), browser tests and the real-JupyterHub browser
+## suite; a summary line per suite
 test: install
 	@mkdir -p $(STAMP); rm -f $(STAMP)/*.json $(STAMP)/*.xml ui-tests/test-results/*.json; status=0; \
 	npm run lint:check || { status=1; lint=failed; }; \
@@ -42,6 +43,7 @@ test: install
 	  $(PY) -m pytest -q --junitxml=$(STAMP)/python.xml tests || status=1; \
 	  (cd ui-tests && CI=1 npx playwright test) || status=1; \
 	  (cd ui-tests && CI=1 QBRAID_LAB_BASE_URL=/user/test/ npx playwright test tests/qbraidrc.spec.ts) || status=1; \
+	  (cd ui-tests && CI=1 npx playwright test -c playwright-hub.config.js) || status=1; \
 	fi; \
 	$(PY) scripts/test_summary.py unit:jest:$(STAMP)/unit.json \
 	  reliability:jest:$(STAMP)/reliability.json \
@@ -49,7 +51,8 @@ test: install
 	  integration:jest:$(STAMP)/integration.json \
 	  python:pytest:$(STAMP)/python.xml \
 	  browser:playwright:ui-tests/test-results/results.json \
-	  browser-user-test:playwright:ui-tests/test-results/results-hub.json || status=1; \
+	  browser-user-test:playwright:ui-tests/test-results/results-hub.json \
+	  jupyterhub:playwright:ui-tests/test-results/results-jupyterhub.json || status=1; \
 	if [ -n "$$lint" ]; then echo "lint: failed (see npm run lint:check above)"; fi; \
 	if [ -n "$$build" ]; then echo "build: failed (see above); integration, Python and browser suites did not run"; fi; \
 	exit $$status

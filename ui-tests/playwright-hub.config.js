@@ -61,6 +61,9 @@ module.exports = {
         )
       },
       stderr: 'ignore',
+      // SIGTERM lets the hub stop the users' servers (started in their own
+      // sessions, outside the group a kill would reach) and its proxy.
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 60 * 1000 },
       timeout: 120 * 1000,
       reuseExistingServer: false
     }

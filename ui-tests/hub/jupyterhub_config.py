@@ -59,6 +59,7 @@ c.JupyterHub.port = int(os.environ["QBRAID_HUB_PORT"])
 c.JupyterHub.hub_port = int(os.environ["QBRAID_HUB_PORT"]) + 1
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{int(os.environ['QBRAID_HUB_PORT']) + 2}"
 c.ConfigurableHTTPProxy.command = [os.environ["QBRAID_CHP"]]
+c.ConfigurableHTTPProxy.pid_file = os.path.join(HERE, "proxy.pid")
 c.JupyterHub.db_url = f"sqlite:///{os.path.join(HERE, 'hub.sqlite')}"
 c.JupyterHub.cookie_secret_file = os.path.join(HERE, "cookie_secret")
 c.JupyterHub.pid_file = os.path.join(HERE, "hub.pid")
