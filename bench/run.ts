@@ -590,8 +590,17 @@ async function startupFigures(api: LocalApi) {
     const staticDir = '/lab/extensions/jupyterlab-qbraid-session/static/';
     const startupFiles = new Set<string>();
     for (let i = 0; i < LOADS; i++) {
-      const a = await load(withLab.url);
-      const b = await load(withoutLab.url);
+      // Each pair in turn starts with the other lab, so the order inside a
+      // pair (a warm browser, a fresh context) falls on both alike.
+      let a;
+      let b;
+      if (i % 2 === 0) {
+        a = await load(withLab.url);
+        b = await load(withoutLab.url);
+      } else {
+        b = await load(withoutLab.url);
+        a = await load(withLab.url);
+      }
       withTimes.push(a.restoredAt);
       withoutTimes.push(b.restoredAt);
       pairRatios.push(a.restoredAt / b.restoredAt);
