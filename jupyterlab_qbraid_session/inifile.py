@@ -124,13 +124,16 @@ def edit_default(text: Optional[str], updates: Mapping[str, Optional[str]]) -> s
     ]
     if added:
         _insert(out, added, newline, [o for o in options if o.section == SECTION], lines, drop)
+    if lines and not lines[-1].ending and out:
+        out[-1] = Line(out[-1].text, "")  # the file had no final line ending: neither has it now
     result = "".join(line.text + line.ending for line in out)
     _check(result, wanted)
     return result
 
 
 def _insert(out: list[Line], added: list[str], newline: str, options, lines, drop) -> None:
-    """Add ``added`` after the last key of ``[default]``, or in a new ``[default]`` at the end."""
+    """Add ``added`` after the last key of ``[default]`` and with its indent, or in a new
+    ``[default]`` at the end."""
     header = next(
         (n for n, line in enumerate(lines) if n not in drop and _section_name(line.text) == SECTION), None
     )
@@ -144,14 +147,13 @@ def _insert(out: list[Line], added: list[str], newline: str, options, lines, dro
         return
     kept = [o for o in options if o.line not in drop]
     last = max((max((o.line, *o.continuations)) for o in kept), default=header)
+    key_line = lines[kept[-1].line].text if kept else ""
+    indent = key_line[: len(key_line) - len(key_line.lstrip())]
     # The position in `out` after the original line `last`.
     at = sum(1 for n in range(last + 1) if n not in drop)
     if out[at - 1].ending == "":
         out[at - 1] = Line(out[at - 1].text, newline)
-    out[at:at] = [Line(text, newline) for text in added]
-    if at + len(added) == len(out) and not lines[-1].ending:
-        # The file had no final line ending: neither has it now.
-        out[-1] = Line(out[-1].text, "")
+    out[at:at] = [Line(indent + text, newline) for text in added]
 
 
 def _section_name(text: str) -> Optional[str]:

@@ -79,7 +79,7 @@ def test_what_the_browser_may_know_holds_no_value():
     ("before", "after"),
     [
         ("", "[default]\napi-key = k\n"),
-        ("[aws]\nregion = eu", "[aws]\nregion = eu\n\n[default]\napi-key = k\n"),
+        ("[aws]\nregion = eu", "[aws]\nregion = eu\n\n[default]\napi-key = k"),
         (
             "# mine\r\n[default]\r\nAPI-KEY: old\r\n  continued\r\nurl = u\r\n\r\n; about aws\r\n[aws]\r\nx = 1\r\n",
             "# mine\r\n[default]\r\nAPI-KEY: k\r\nurl = u\r\n\r\n; about aws\r\n[aws]\r\nx = 1\r\n",
@@ -382,3 +382,16 @@ async def test_a_file_changed_just_before_it_was_read_is_read_again(jp_fetch, qb
     info = qbraidrc.stat()
     os.utime(qbraidrc, ns=(info.st_atime_ns, info.st_mtime_ns))
     assert (await extension.credentials.held()).values["api-key"] == "a-key-2"
+
+
+EDITS = json.loads((Path(__file__).parent / "cases" / "qbraidrc-edits.json").read_text(encoding="utf-8"))["cases"]
+CORPUS = Path(__file__).parent.parent / "src" / "__tests__" / "qbraidrc-corpus"
+
+
+@pytest.mark.parametrize(
+    "case", EDITS, ids=[f"{c.get('file') or c.get('name')} {json.dumps(c['updates'])}" for c in EDITS]
+)
+def test_the_edits_both_languages_make(case):
+    """tests/cases/qbraidrc-edits.json, also run by src/__tests__/qbraidrc.spec.ts: the same text."""
+    text = case["text"] if "text" in case else (CORPUS / case["file"]).read_bytes().decode("utf-8")
+    assert edit_default(text, case["updates"]) == case["expected"]

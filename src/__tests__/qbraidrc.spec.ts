@@ -216,3 +216,32 @@ describe('large files', () => {
     );
   });
 });
+
+// tests/cases/qbraidrc-edits.json: pytest (tests/test_credentials.py) runs
+// every case through the server half's editor: both give the same text.
+describe('the edits both languages make', () => {
+  const table: {
+    cases: Array<{
+      file?: string;
+      name?: string;
+      text?: string;
+      updates: Record<string, string | null>;
+      expected: string;
+    }>;
+  } = JSON.parse(
+    fs.readFileSync(
+      path.join(__dirname, '..', '..', 'tests', 'cases', 'qbraidrc-edits.json'),
+      'utf-8'
+    )
+  );
+
+  it.each(
+    table.cases.map(
+      c => [`${c.file ?? c.name} ${JSON.stringify(c.updates)}`, c] as const
+    )
+  )('%s', (_, c) => {
+    const file = QbraidrcFile.parse(c.text ?? read(CORPUS, c.file!));
+    file.update(c.updates);
+    expect(file.toString()).toBe(c.expected);
+  });
+});

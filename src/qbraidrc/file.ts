@@ -245,15 +245,11 @@ export class QbraidrcFile {
   }
 
   /**
-   * Remove `key` from `section`, and a credential also from `[DEFAULT]`,
-   * whose keys every section inherits: configparser would read it there
-   * still.
+   * Remove `key` from `section` and from `[DEFAULT]`, whose keys every
+   * section inherits: configparser would read it there still.
    */
   private _remove(key: string, section: string): void {
-    const sections = Private.CREDENTIAL_KEYS.has(key)
-      ? new Set([section, DEFAULTSECT])
-      : [section];
-    for (const name of sections) {
+    for (const name of new Set([section, DEFAULTSECT])) {
       const option = this._options.find(
         o => o.key === key && o.section === name
       );
@@ -296,11 +292,6 @@ export class QbraidrcFile {
 
 namespace Private {
   export const MAX_INTERPOLATION_DEPTH = 10;
-
-  /** The qbraidrc keys of the credentials (the email included). */
-  export const CREDENTIAL_KEYS = new Set<string>(
-    CREDENTIAL_FIELDS.map(field => field.configKey)
-  );
 
   /** The qbraidrc keys whose values are secrets. */
   export const SECRET_KEYS = new Set<string>(
