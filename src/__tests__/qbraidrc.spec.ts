@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from '../rules/errors';
 import { MAX_QBRAIDRC_BYTES, QbraidrcFile } from '../qbraidrc/file';
+import { sharedCases } from './sharedcases';
 
 const CORPUS = path.join(__dirname, 'qbraidrc-corpus');
 const MALFORMED = path.join(__dirname, 'qbraidrc-malformed');
@@ -228,12 +229,7 @@ describe('the edits both languages make', () => {
       updates: Record<string, string | null>;
       expected: string;
     }>;
-  } = JSON.parse(
-    fs.readFileSync(
-      path.join(__dirname, '..', '..', 'tests', 'cases', 'qbraidrc-edits.json'),
-      'utf-8'
-    )
-  );
+  } = sharedCases('qbraidrc-edits.json');
 
   it.each(
     table.cases.map(

@@ -1,6 +1,5 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { REDACTED, redact, redactExcerpt } from '../rules/redact';
+import { sharedCases } from './sharedcases';
 
 describe('redact', () => {
   it('replaces every occurrence of every secret', () => {
@@ -102,12 +101,7 @@ describe('redact, the table of cases the server half runs too', () => {
       text: string;
       expected: string;
     }>;
-  } = JSON.parse(
-    fs.readFileSync(
-      path.join(__dirname, '..', '..', 'tests', 'cases', 'redaction.json'),
-      'utf-8'
-    )
-  );
+  } = sharedCases('redaction.json');
 
   it.each(table.cases.map(c => [c.name, c] as const))('%s', (_, c) => {
     expect(redact(c.text, c.secrets)).toBe(

@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { detectApiVersion, endpointForApiKey } from '../rules/dialects';
 import { IDENTITY } from '../session/calls';
 import { SERVER_ERROR_CODES } from '../transport/serverhalf';
@@ -7,18 +5,14 @@ import { isLoopback } from '../rules/url';
 import { credentialProblem } from '../rules/validation';
 import { CREDENTIAL_FIELDS, fieldOf } from '../rules/fields';
 import RULES from '../rules/rules.json';
+import { sharedCases } from './sharedcases';
 
 /*
  * The rule book's shared table of cases (tests/cases/rules.json), run
  * through the page; tests/test_rules.py runs the same table through the
  * server half.
  */
-const CASES = JSON.parse(
-  fs.readFileSync(
-    path.join(__dirname, '..', '..', 'tests', 'cases', 'rules.json'),
-    'utf-8'
-  )
-);
+const CASES = sharedCases<any>('rules.json');
 
 describe('the rule book, as the page applies it', () => {
   it.each(CASES.detect as [string, string][])(
