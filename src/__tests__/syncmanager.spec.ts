@@ -157,26 +157,6 @@ describe('QbraidrcSyncManager', () => {
     expect(contents.puts).toBe(0);
   });
 
-  it('says to reload the page when the sync code does not load, and starts once it does', async () => {
-    contents.edit(PATH, '[default]\napi-key = file-key\n');
-    jest.doMock('../qbraidrc/engine', () => {
-      throw new Error('Loading chunk 50 failed');
-    });
-    try {
-      await makeManager().start(settings.asSettings);
-    } finally {
-      jest.dontMock('../qbraidrc/engine');
-    }
-    expect(manager.status.state).toBe('error');
-    expect(manager.status.message).toContain('Loading chunk 50 failed');
-    expect(manager.status.message).toContain('reload the page');
-    // The manager still follows the settings: the next change starts the sync.
-    await settings.save(JSON.stringify({ qbraidrcPath: PATH }));
-    await manager.configured();
-    expect(manager.status).toMatchObject({ state: 'ok', path: PATH });
-    expect(session.apiKey).toBe('file-key');
-  });
-
   it('a configuration that fails unexpectedly does not stop the ones after it', async () => {
     contents.edit(PATH, '[default]\napi-key = file-key\n');
     const broken = Object.create(settings.asSettings, {

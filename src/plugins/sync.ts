@@ -55,7 +55,7 @@ namespace Private {
           this._set({
             ...this._status,
             state: 'error',
-            message: `The qbraidrc sync could not start: ${(error as Error).message}`
+            message: `The qbraidrc sync could not start (${(error as Error).message}); reload the page.`
           })
       );
     }

@@ -1,13 +1,14 @@
 import type { Contents, ServerConnection } from '@jupyterlab/services';
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ISignal, Signal } from '@lumino/signaling';
-import { lazy } from '../lazy';
 import { ConfigError } from '../rules/errors';
-import type { QbraidrcStore } from './store';
+import { QbraidrcStore } from './store';
+import { ServerQbraidrcBackend } from './serverbackend';
 import type { IServerInfo } from '../transport/serverhalf';
 import { RegistrySettings } from '../stores/settings';
 import { SettingsKeyStore } from '../stores/settingsstore';
-import type { CredentialsSync, ICredentialsSyncOptions } from './sync';
+import { CredentialsSync } from './sync';
+import type { ICredentialsSyncOptions } from './sync';
 import type {
   IQbraidConfigStore,
   IQbraidCredentialsSync,
@@ -17,7 +18,6 @@ import type {
 import { WAITING_STATUS } from './status';
 
 /** The sync's working parts, loaded when the sync starts. */
-type Engine = typeof import('./engine');
 
 /** Options of the sync manager. */
 export interface IQbraidrcSyncManagerOptions {
@@ -125,11 +125,9 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
           : 'Sync with qbraidrc is off.'
       );
     }
-    let engine: Engine;
     let store: QbraidrcStore;
     try {
-      engine = await Private.loadEngine(this._engine);
-      store = await this._makeStore(engine, override);
+      store = await this._makeStore(override);
       if (this._options.existingFileOnly && (await store.stamp()) === null) {
         this._awaitFile(store.path);
         return this._off(
@@ -140,7 +138,7 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
     } catch (error) {
       return this._off((error as ConfigError).message, '', 'error');
     }
-    await this._startSync(engine, store);
+    await this._startSync(store);
   }
 
   /** No sync: the session has no config store, and the status says why. */
@@ -159,12 +157,9 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
   }
 
   /** Sync with `store`, the session's config fallback from now on. */
-  private async _startSync(
-    engine: Engine,
-    store: QbraidrcStore
-  ): Promise<void> {
+  private async _startSync(store: QbraidrcStore): Promise<void> {
     this._options.session.setConfigStore(store);
-    const sync = new engine.CredentialsSync({
+    const sync = new CredentialsSync({
       settings: new RegistrySettings(this._settings!),
       store,
       resolveConflict: this._options.resolveConflict,
@@ -181,10 +176,7 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
    * not, conditional writes), else the contents API; a `qbraidrc path`
    * setting asks for the contents API.
    */
-  private async _makeStore(
-    { QbraidrcStore, ServerQbraidrcBackend }: Engine,
-    override: string
-  ): Promise<QbraidrcStore> {
+  private async _makeStore(override: string): Promise<QbraidrcStore> {
     const { contents, serverRoot, allowHidden, serverSettings, serverInfo } =
       this._options;
     const info = override.trim() ? null : await serverInfo?.();
@@ -235,28 +227,4 @@ export class QbraidrcSyncManager implements IQbraidCredentialsSync {
     null;
   private _awaitedPath: string | null = null;
   private _configuring: Promise<void> = Promise.resolve();
-  /** The sync's working parts, loaded when it first starts. */
-  private readonly _engine = lazy(
-    () => import(/* webpackChunkName: "qbraidrc" */ './engine')
-  );
-}
-
-namespace Private {
-  /**
-   * Load the sync's working parts with `load`; a chunk that does not load
-   * (the server went away, a new version was installed) is a `ConfigError`
-   * saying so.
-   */
-  export async function loadEngine(
-    load: () => Promise<Engine>
-  ): Promise<Engine> {
-    try {
-      return await load();
-    } catch (error) {
-      throw new ConfigError(
-        `The qbraidrc sync could not load its code (${(error as Error).message}); reload the page.`,
-        { code: 'qbraidrc_load', cause: error }
-      );
-    }
-  }
 }

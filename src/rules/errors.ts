@@ -40,7 +40,6 @@ export type PageErrorCode =
   | 'qbraidrc_conflict'
   | 'qbraidrc_hidden'
   | 'qbraidrc_interpolation'
-  | 'qbraidrc_load'
   | 'qbraidrc_outside_root'
   | 'qbraidrc_permission'
   | 'qbraidrc_syntax'

@@ -438,11 +438,11 @@ export class QbraidSession extends SessionVerbs implements IQbraidSession {
 namespace Private {
   /** The calls beyond one request, loaded with the first. */
   export const calls = lazy(
-    () => import(/* webpackChunkName: "session" */ './calls')
+    () => import(/* webpackChunkName: "setup" */ './calls')
   );
 
   /** The request machinery, loaded with the first request. */
   export const engine = lazy(
-    () => import(/* webpackChunkName: "session" */ './attempt')
+    () => import(/* webpackChunkName: "setup" */ './attempt')
   );
 }

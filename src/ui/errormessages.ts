@@ -172,7 +172,6 @@ const STEPS: Record<QbraidErrorCode, Step> = {
     trans.__('Nothing was written; try again in a moment.'),
   qbraidrc_hidden: file,
   qbraidrc_interpolation: file,
-  qbraidrc_load: file,
   qbraidrc_outside_root: trans =>
     trans.__(
       'Or set "qbraidrc path" in the qBraid settings to the file\'s path under the server root.'
