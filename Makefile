@@ -121,6 +121,7 @@ demo: build
 
 ## bench: speed and size figures (not tests), written to bench/results.json
 bench: build
+	cd bench/noop && ../../node_modules/.bin/build-labextension --core-path "$$($(CURDIR)/$(PY) $(CURDIR)/scripts/core_path.py)" .
 	npx tsx bench/run.ts
 
 lint: install

@@ -21,7 +21,7 @@ import { JupyterServer } from '../src/__tests__/integration/jupyterserver';
 
 const ROOT = path.resolve(__dirname, '..');
 const PYTHON = process.env.PYTHON ?? 'python3';
-/** Interleaved pairs of lab loads (with and without the extension). */
+/** Interleaved rounds of lab loads (with this extension, with none, with a no-op one). */
 const LOADS = 30;
 
 const median = (values: number[]) => {
@@ -471,16 +471,24 @@ async function refreshFigures() {
   }
 }
 
-/** A lab server for the start-up loads, with or without this extension. */
-async function startLab(withExtension: boolean, apiBase: string) {
+/**
+ * A lab server for the start-up loads: with this extension, with the no-op
+ * extension of bench/noop (the floor any extension pays), or with none.
+ */
+async function startLab(extension: 'ours' | 'noop' | null, apiBase: string) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-lab-'));
   const extensions = path.join(home, 'labextensions');
   fs.mkdirSync(path.join(home, '.local'), { recursive: true });
   fs.mkdirSync(extensions);
-  if (withExtension) {
+  if (extension === 'ours') {
     fs.symlinkSync(
       path.join(ROOT, 'jupyterlab_qbraid_session/labextension'),
       path.join(extensions, 'jupyterlab-qbraid-session')
+    );
+  } else if (extension === 'noop') {
+    fs.symlinkSync(
+      path.join(ROOT, 'bench/noop/labextension'),
+      path.join(extensions, 'bench-noop-extension')
     );
   }
   const settingsDir = path.join(home, 'settings', 'jupyterlab-qbraid-session');
@@ -528,8 +536,9 @@ async function startLab(withExtension: boolean, apiBase: string) {
 }
 
 async function startupFigures(api: LocalApi) {
-  const withLab = await startLab(true, api.v1BaseUrl);
-  const withoutLab = await startLab(false, api.v1BaseUrl);
+  const withLab = await startLab('ours', api.v1BaseUrl);
+  const withoutLab = await startLab(null, api.v1BaseUrl);
+  const noopLab = await startLab('noop', api.v1BaseUrl);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: [
@@ -580,30 +589,36 @@ async function startupFigures(api: LocalApi) {
     name.includes('qbraid.com') ||
     name.includes('.qbraid');
   try {
-    await load(withLab.url);
-    await load(withoutLab.url);
-    const withTimes: number[] = [];
-    const withoutTimes: number[] = [];
-    const pairRatios: number[] = [];
+    const labs = { with: withLab, without: withoutLab, noop: noopLab };
+    const kinds = Object.keys(labs) as Array<keyof typeof labs>;
+    for (const kind of kinds) {
+      await load(labs[kind].url);
+    }
+    const times = { with: [] as number[], without: [] as number[] };
+    const ratios = { ours: [] as number[], floor: [] as number[] };
+    const overFloor: number[] = [];
     let early = 0;
     // Our static files the lab loads before restore (the start-up chunk).
     const staticDir = '/lab/extensions/jupyterlab-qbraid-session/static/';
     const startupFiles = new Set<string>();
     for (let i = 0; i < LOADS; i++) {
-      // Each pair in turn starts with the other lab, so the order inside a
-      // pair (a warm browser, a fresh context) falls on both alike.
-      let a;
-      let b;
-      if (i % 2 === 0) {
-        a = await load(withLab.url);
-        b = await load(withoutLab.url);
-      } else {
-        b = await load(withoutLab.url);
-        a = await load(withLab.url);
+      // Each round in turn starts with another lab, so the order inside a
+      // round (a warm browser, a fresh context) falls on all alike.
+      const order = kinds.map((_, k) => kinds[(i + k) % kinds.length]);
+      const loaded = {} as Record<
+        keyof typeof labs,
+        { restoredAt: number; early: string[] }
+      >;
+      for (const kind of order) {
+        loaded[kind] = await load(labs[kind].url);
       }
-      withTimes.push(a.restoredAt);
-      withoutTimes.push(b.restoredAt);
-      pairRatios.push(a.restoredAt / b.restoredAt);
+      const a = loaded.with;
+      const b = loaded.without;
+      times.with.push(a.restoredAt);
+      times.without.push(b.restoredAt);
+      ratios.ours.push(a.restoredAt / b.restoredAt);
+      ratios.floor.push(loaded.noop.restoredAt / b.restoredAt);
+      overFloor.push(a.restoredAt / loaded.noop.restoredAt);
       early = Math.max(early, a.early.filter(ours).length);
       a.early
         .filter(name => name.includes(staticDir))
@@ -616,13 +631,18 @@ async function startupFigures(api: LocalApi) {
         );
       }
     }
-    const interval = medianInterval(pairRatios);
+    const interval = medianInterval(ratios.ours);
+    const vsFloor = medianInterval(overFloor);
     return {
       ratio: interval.median,
       ratioHigh: interval.high,
       ratioLow: interval.low,
-      withMs: median(withTimes),
-      withoutMs: median(withoutTimes),
+      floor: median(ratios.floor),
+      overFloor: vsFloor.median,
+      overFloorLow: vsFloor.low,
+      overFloorHigh: vsFloor.high,
+      withMs: median(times.with),
+      withoutMs: median(times.without),
       startupRequests: early,
       startupGzipBytes: gzipBytes([...startupFiles])
     };
@@ -630,6 +650,7 @@ async function startupFigures(api: LocalApi) {
     await browser.close();
     withLab.stop();
     withoutLab.stop();
+    noopLab.stop();
   }
 }
 
@@ -697,6 +718,8 @@ async function main() {
     startup_gzip_bytes: startup.startupGzipBytes,
     startup_ratio: round(startup.ratio),
     startup_ratio_hi: round(startup.ratioHigh),
+    startup_floor_ratio: round(startup.floor),
+    startup_ratio_vs_floor: round(startup.overFloor),
     startup_requests: startup.startupRequests,
     request_overhead_ratio: round(requests.overhead),
     request_floor_ratio: round(requests.floor),
@@ -730,13 +753,23 @@ async function main() {
     ],
     [
       'startup_ratio',
-      `${results.startup_ratio} (median of ${LOADS} interleaved pairs; ${round(startup.withMs, 0)} / ${round(startup.withoutMs, 0)} ms)`,
+      `${results.startup_ratio} (median of ${LOADS} interleaved rounds; ${round(startup.withMs, 0)} / ${round(startup.withoutMs, 0)} ms)`,
       '<= 1.02'
     ],
     [
       'startup_ratio_hi',
       `${results.startup_ratio_hi} (95% confidence interval of the median: ${round(startup.ratioLow)} to ${results.startup_ratio_hi})`,
       '<= 1.05'
+    ],
+    [
+      '  startup_floor_ratio',
+      `${results.startup_floor_ratio} (a lab with a federated extension that does nothing vs none, median of the same rounds)`,
+      ''
+    ],
+    [
+      'startup_ratio_vs_floor',
+      `${results.startup_ratio_vs_floor} (this extension vs that no-op one; 95% interval ${round(startup.overFloorLow)} to ${round(startup.overFloorHigh)})`,
+      ''
     ],
     ['startup_requests', String(results.startup_requests), '0'],
     [
