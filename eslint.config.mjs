@@ -16,6 +16,7 @@ export default tseslint.config(
       'ui-tests/test-results/',
       'ui-tests/playwright-report/',
       'bench/results/',
+      'bench/noop/labextension/',
       'lite/_output/',
       '**/*.d.ts'
     ]
