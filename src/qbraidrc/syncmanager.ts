@@ -1,14 +1,13 @@
 import type { Contents, ServerConnection } from '@jupyterlab/services';
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ISignal, Signal } from '@lumino/signaling';
-import { ConfigError } from '../rules/errors';
+import type { ConfigError } from '../rules/errors';
 import { QbraidrcStore } from './store';
 import { ServerQbraidrcBackend } from './serverbackend';
 import type { IServerInfo } from '../transport/serverhalf';
 import { RegistrySettings } from '../stores/settings';
 import { SettingsKeyStore } from '../stores/settingsstore';
-import { CredentialsSync } from './sync';
-import type { ICredentialsSyncOptions } from './sync';
+import { CredentialsSync, type ICredentialsSyncOptions } from './sync';
 import type {
   IQbraidConfigStore,
   IQbraidCredentialsSync,
@@ -16,8 +15,6 @@ import type {
   IQbraidSyncStatus
 } from '../tokens';
 import { WAITING_STATUS } from './status';
-
-/** The sync's working parts, loaded when the sync starts. */
 
 /** Options of the sync manager. */
 export interface IQbraidrcSyncManagerOptions {
