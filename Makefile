@@ -9,6 +9,8 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM_PATH ?= $(CHROMIUM)
 LAB_PORT ?= 8888
+# A labextension build with this venv's JupyterLab as the core (no internet needed).
+BUILD_LABEXTENSION = $(CURDIR)/node_modules/.bin/build-labextension --core-path "$$($(CURDIR)/$(PY) $(CURDIR)/scripts/core_path.py)"
 
 .PHONY: lab lite lite-site test demo bench install build consumer lint unit integration python ui clean
 
@@ -96,7 +98,7 @@ consumer: install
 	mkdir -p $(CONSUMER)/node_modules
 	ln -sfn ../../.. $(CONSUMER)/node_modules/jupyterlab-qbraid-session
 	cd $(CONSUMER) && ../../node_modules/.bin/tsc -p . && \
-	  ../../node_modules/.bin/build-labextension --core-path "$$($(CURDIR)/$(PY) $(CURDIR)/scripts/core_path.py)" .
+	  $(BUILD_LABEXTENSION) .
 	mkdir -p $(LABEXTENSIONS)
 	ln -sfn $(CURDIR)/$(CONSUMER)/labextension $(LABEXTENSIONS)/jupyterlab-qbraid-consumer-example
 
@@ -121,7 +123,7 @@ demo: build
 
 ## bench: speed and size figures (not tests), written to bench/results.json
 bench: build
-	cd bench/noop && ../../node_modules/.bin/build-labextension --core-path "$$($(CURDIR)/$(PY) $(CURDIR)/scripts/core_path.py)" .
+	cd bench/noop && $(BUILD_LABEXTENSION) .
 	npx tsx bench/run.ts
 
 lint: install
