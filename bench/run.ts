@@ -97,10 +97,9 @@ async function interleaved<K extends string>(
   rounds: number
 ): Promise<Record<K, number[]>> {
   const names = Object.keys(calls) as K[];
-  const out = Object.fromEntries(names.map(name => [name, []])) as Record<
-    K,
-    number[]
-  >;
+  const out = Object.fromEntries(
+    names.map(name => [name, [] as number[]])
+  ) as Record<K, number[]>;
   for (let round = 0; round < rounds; round++) {
     for (const name of names) {
       const start = performance.now();
