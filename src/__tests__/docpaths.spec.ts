@@ -1,0 +1,57 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/*
+ * The documents name files of the repository in backticks; a file that moved
+ * or went must not be named where it was.
+ */
+const ROOT = path.join(__dirname, '..', '..');
+const DOCS = [
+  'README.md',
+  'CONTRIBUTING.md',
+  'SECURITY.md',
+  'CHANGELOG.md',
+  'RELEASE.md'
+];
+const FOLDERS = [
+  'bench',
+  'examples',
+  'jupyter-config',
+  'jupyterlab_qbraid_session',
+  'lite',
+  'local_api',
+  'schema',
+  'scripts',
+  'src',
+  'style',
+  'tests',
+  'ui-tests'
+];
+
+/** The repository paths a text names in backticks (wildcards left out). */
+function namedPaths(text: string): string[] {
+  const pattern = new RegExp(`\`((?:${FOLDERS.join('|')})/[^\`\\s*]*)\``, 'g');
+  return [...text.matchAll(pattern)].map(([, name]) => name);
+}
+
+describe('the documents', () => {
+  it('find the paths they name in backticks', () => {
+    expect(namedPaths('see `src/a.ts`, `tests/*.py` and `not/this`')).toEqual([
+      'src/a.ts'
+    ]);
+  });
+
+  it('name no file that is not there', () => {
+    const named = DOCS.flatMap(doc =>
+      namedPaths(fs.readFileSync(path.join(ROOT, doc), 'utf-8')).map(
+        name => `${doc}: ${name}`
+      )
+    );
+    expect(named.length).toBeGreaterThan(20);
+    expect(
+      named.filter(
+        entry => !fs.existsSync(path.join(ROOT, entry.split(': ')[1]))
+      )
+    ).toEqual([]);
+  });
+});
