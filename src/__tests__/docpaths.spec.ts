@@ -13,25 +13,19 @@ const DOCS = [
   'CHANGELOG.md',
   'RELEASE.md'
 ];
-const FOLDERS = [
-  'bench',
-  'examples',
-  'jupyter-config',
-  'jupyterlab_qbraid_session',
-  'lite',
-  'local_api',
-  'schema',
-  'scripts',
-  'src',
-  'style',
-  'tests',
-  'ui-tests'
-];
 
-/** The repository paths a text names in backticks (wildcards left out). */
+/**
+ * The repository paths a text names in backticks: those under a folder of
+ * the repository (wildcards left out).
+ */
 function namedPaths(text: string): string[] {
-  const pattern = new RegExp(`\`((?:${FOLDERS.join('|')})/[^\`\\s*]*)\``, 'g');
-  return [...text.matchAll(pattern)].map(([, name]) => name);
+  return [...text.matchAll(/`([\w.-]+)\/([^`\s*]*)`/g)]
+    .filter(([, top]) =>
+      fs
+        .statSync(path.join(ROOT, top), { throwIfNoEntry: false })
+        ?.isDirectory()
+    )
+    .map(([, top, rest]) => `${top}/${rest}`);
 }
 
 describe('the documents', () => {
@@ -43,15 +37,14 @@ describe('the documents', () => {
 
   it('name no file that is not there', () => {
     const named = DOCS.flatMap(doc =>
-      namedPaths(fs.readFileSync(path.join(ROOT, doc), 'utf-8')).map(
-        name => `${doc}: ${name}`
-      )
+      namedPaths(fs.readFileSync(path.join(ROOT, doc), 'utf-8')).map(name => ({
+        doc,
+        name
+      }))
     );
     expect(named.length).toBeGreaterThan(20);
     expect(
-      named.filter(
-        entry => !fs.existsSync(path.join(ROOT, entry.split(': ')[1]))
-      )
+      named.filter(({ name }) => !fs.existsSync(path.join(ROOT, name)))
     ).toEqual([]);
   });
 });
