@@ -594,8 +594,11 @@ async function startupFigures(api: LocalApi) {
       await load(labs[kind].url);
     }
     const times = { with: [] as number[], without: [] as number[] };
-    const ratios = { ours: [] as number[], floor: [] as number[] };
-    const overFloor: number[] = [];
+    const ratios = {
+      ours: [] as number[],
+      floor: [] as number[],
+      overFloor: [] as number[]
+    };
     let early = 0;
     // Our static files the lab loads before restore (the start-up chunk).
     const staticDir = '/lab/extensions/jupyterlab-qbraid-session/static/';
@@ -617,7 +620,7 @@ async function startupFigures(api: LocalApi) {
       times.without.push(b.restoredAt);
       ratios.ours.push(a.restoredAt / b.restoredAt);
       ratios.floor.push(loaded.noop.restoredAt / b.restoredAt);
-      overFloor.push(a.restoredAt / loaded.noop.restoredAt);
+      ratios.overFloor.push(a.restoredAt / loaded.noop.restoredAt);
       early = Math.max(early, a.early.filter(ours).length);
       a.early
         .filter(name => name.includes(staticDir))
@@ -631,7 +634,7 @@ async function startupFigures(api: LocalApi) {
       }
     }
     const interval = medianInterval(ratios.ours);
-    const vsFloor = medianInterval(overFloor);
+    const vsFloor = medianInterval(ratios.overFloor);
     return {
       ratio: interval.median,
       ratioHigh: interval.high,
